@@ -1,0 +1,39 @@
+package io.alicloudauth.api;
+
+/**
+ * An error the caller can act on: an HTTP status and one message, rendered as Vault's {@code {"errors":[msg]}}.
+ * Messages must never carry a secret (token, secret key, security token, signature).
+ */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+
+    public ApiException(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, message);
+    }
+
+    public static ApiException permissionDenied() {
+        return new ApiException(403, "permission denied");
+    }
+
+    public static ApiException badGateway(String message) {
+        return new ApiException(502, message);
+    }
+
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, message);
+    }
+}

@@ -1,0 +1,45 @@
+package io.alicloudauth.api;
+
+import java.util.function.Supplier;
+
+import jakarta.persistence.EntityExistsException;
+import jakarta.persistence.OptimisticLockException;
+
+import org.hibernate.StaleStateException;
+import org.hibernate.exception.ConstraintViolationException;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * A write in its own transaction, tried again when another writer (this instance or another one on the same
+ * database) got there first. Every attempt reads afresh, so a retry never applies stale state.
+ */
+public final class Transactions {
+
+    private static final int ATTEMPTS = 5;
+
+    private Transactions() {
+    }
+
+    public static <T> T write(Supplier<T> work) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew().call(work::get);
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS || !isConflict(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static boolean isConflict(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof OptimisticLockException || t instanceof StaleStateException
+                    || t instanceof ConstraintViolationException || t instanceof EntityExistsException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,69 @@
+package io.alicloudauth.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.alicloudauth.api.Body;
+import io.alicloudauth.api.Transactions;
+
+/** Reads and merges the mount configuration. */
+@ApplicationScoped
+public class ConfigService {
+
+    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout");
+    static final long MAX_STS_TIMEOUT = 300;
+
+    /** The effective configuration; defaults when none was ever written. */
+    public record Settings(String stsEndpoint, Duration stsTimeout) {
+    }
+
+    @Transactional
+    public Settings current() {
+        MountConfig config = MountConfig.findById(1);
+        return config == null ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT))
+                : new Settings(config.stsEndpoint, Duration.ofSeconds(config.stsTimeout));
+    }
+
+    /** Merges the sent fields after validating all of them; answers the names it ignored. */
+    public List<String> write(Body body) {
+        String endpoint = body.string("sts_endpoint").map(String::trim).orElse(null);
+        if (endpoint != null && !endpoint.isEmpty()) {
+            String problem = StsEndpoint.problem(endpoint);
+            if (problem != null) {
+                throw Body.invalid("sts_endpoint", problem);
+            }
+        }
+        Long timeout = body.duration("sts_timeout").orElse(null);
+        if (timeout != null && (timeout < 1 || timeout > MAX_STS_TIMEOUT)) {
+            throw Body.invalid("sts_timeout", "must be between 1s and " + MAX_STS_TIMEOUT + "s");
+        }
+        Transactions.write(() -> {
+            MountConfig config = MountConfig.findById(1);
+            if (config == null) {
+                config = new MountConfig();
+                config.persist();
+            }
+            if (endpoint != null) {
+                config.stsEndpoint = endpoint;
+            }
+            if (timeout != null) {
+                config.stsTimeout = timeout;
+            }
+            return config;
+        });
+        List<String> ignored = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                ignored.add(f.length() <= 64 ? f : f.substring(0, 64) + "...");
+            }
+        }
+        return ignored;
+    }
+}

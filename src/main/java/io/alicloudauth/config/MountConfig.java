@@ -1,0 +1,30 @@
+package io.alicloudauth.config;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** The mount's configuration (SPEC §5): one row, id 1. */
+@Entity
+@Table(name = "mount_config")
+public class MountConfig extends PanacheEntityBase {
+
+    public static final long DEFAULT_STS_TIMEOUT = 10;
+
+    @Id
+    public int id = 1;
+
+    @Column(name = "sts_endpoint", nullable = false)
+    public String stsEndpoint = "";
+
+    /** Seconds. */
+    @Column(name = "sts_timeout", nullable = false)
+    public long stsTimeout = DEFAULT_STS_TIMEOUT;
+
+    @Version
+    public long version;
+}

@@ -1,0 +1,94 @@
+package io.alicloudauth.login;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Body;
+import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.config.ConfigService;
+import io.alicloudauth.role.Role;
+import io.alicloudauth.role.RoleService;
+import io.alicloudauth.sts.CallerIdentity;
+import io.alicloudauth.sts.StsClient;
+import io.alicloudauth.sts.StsRequest;
+import io.alicloudauth.token.AuthView;
+import io.alicloudauth.token.IssueRequest;
+import io.alicloudauth.token.TokenService;
+
+/** Login, SPEC §4, in the order of its rules. Nothing leaves the service before rule 4 has passed. */
+@ApplicationScoped
+public class LoginService {
+
+    private final RoleService roles;
+    private final ConfigService config;
+    private final StsClient sts;
+    private final TokenService tokens;
+
+    public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens) {
+        this.roles = roles;
+        this.config = config;
+        this.sts = sts;
+        this.tokens = tokens;
+    }
+
+    public AuthView login(Body body, String clientAddress) {
+        String roleName = body.string("role").map(String::trim).orElse("");
+        if (roleName.isEmpty()) {
+            throw ApiException.badRequest("missing role");
+        }
+        String key = RoleService.normaliseName(roleName);
+
+        // Rules 1-3: decode, parse and validate the signed request; rebuild it from its validated parts.
+        StsRequest request = IdentityRequest.parse(body, Instant.now());
+
+        // Rule 4: the role exists and the caller's address is inside its bound CIDRs.
+        Role role = roles.find(key).orElseThrow(() -> ApiException.forbidden("entry for role " + key + " not found"));
+        if (!role.boundCidrs().isEmpty() && !Cidrs.contains(role.boundCidrs(), clientAddress)) {
+            throw ApiException.permissionDenied();
+        }
+
+        // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
+        ConfigService.Settings settings = config.current();
+        CallerIdentity identity = sts.callerIdentity(request, settings.stsEndpoint(), settings.stsTimeout());
+
+        // Rule 7: the caller's ARN, its account, and the match with the role.
+        CallerArn caller = CallerArn.parse(identity.arn());
+        if (!caller.account().equals(identity.accountId())) {
+            throw ApiException.forbidden("the caller's arn does not belong to the account STS reported");
+        }
+        if (!caller.matches(role.roleArn())) {
+            throw ApiException.forbidden("the caller's arn does not match the role's arn");
+        }
+
+        // Rule 8: issue the token.
+        return tokens.issue(new IssueRequest(role.name, role.policies(), role.tokenNoDefaultPolicy,
+                metadata(identity, role.name), "alicloud-" + identity.principalId(),
+                entityId(identity), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
+                role.tokenPeriod, role.tokenNumUses, role.boundCidrs()));
+    }
+
+    static Map<String, String> metadata(CallerIdentity identity, String roleName) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("account_id", identity.accountId());
+        meta.put("user_id", identity.userId());
+        meta.put("role_id", identity.roleId());
+        meta.put("arn", identity.arn());
+        meta.put("identity_type", identity.identityType());
+        meta.put("principal_id", identity.principalId());
+        meta.put("request_id", identity.requestId());
+        meta.put("role_name", roleName);
+        return meta;
+    }
+
+    /** A stable id per caller principal within its account, as Vault's entity for the PrincipalId alias. */
+    private static String entityId(CallerIdentity identity) {
+        String alias = "alicloud:" + identity.accountId() + ":" + identity.principalId();
+        return UUID.nameUUIDFromBytes(alias.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

@@ -1,0 +1,78 @@
+package io.alicloudauth.role;
+
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** A role as stored: lists as comma-joined text, durations in seconds. Never serialised: see {@link RoleView}. */
+@Entity
+@Table(name = "auth_role")
+public class Role extends PanacheEntityBase {
+
+    @Id
+    public String name;
+
+    @Column(nullable = false)
+    public String arn;
+
+    @Column(name = "token_policies", nullable = false)
+    public String tokenPolicies = "";
+
+    @Column(name = "token_ttl", nullable = false)
+    public long tokenTtl;
+
+    @Column(name = "token_max_ttl", nullable = false)
+    public long tokenMaxTtl;
+
+    @Column(name = "token_explicit_max_ttl", nullable = false)
+    public long tokenExplicitMaxTtl;
+
+    @Column(name = "token_period", nullable = false)
+    public long tokenPeriod;
+
+    @Column(name = "token_num_uses", nullable = false)
+    public int tokenNumUses;
+
+    @Column(name = "token_no_default_policy", nullable = false)
+    public boolean tokenNoDefaultPolicy;
+
+    @Column(name = "token_type", nullable = false)
+    public String tokenType = "default";
+
+    @Column(name = "token_bound_cidrs", nullable = false)
+    public String tokenBoundCidrs = "";
+
+    /** Which deprecated names ({@code policies}, {@code ttl}, ...) were last written, so reads echo them as Vault does. */
+    @Column(name = "legacy_fields", nullable = false)
+    public String legacyFields = "";
+
+    @Version
+    public long version;
+
+    public List<String> policies() {
+        return split(tokenPolicies);
+    }
+
+    public List<String> boundCidrs() {
+        return split(tokenBoundCidrs);
+    }
+
+    public List<String> legacy() {
+        return split(legacyFields);
+    }
+
+    public RoleArn roleArn() {
+        return RoleArn.parse(arn).orElseThrow();
+    }
+
+    static List<String> split(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
+    }
+}

@@ -1,0 +1,188 @@
+package io.alicloudauth.role;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Body;
+import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.api.Transactions;
+
+/** Roles as SPEC §3: validation of every field, deprecated aliases, create-or-update that merges. */
+@ApplicationScoped
+public class RoleService {
+
+    private static final Pattern NAME = Pattern.compile("\\w(?:[\\w.-]{0,254}\\w)?");
+    private static final Set<String> TOKEN_TYPES = Set.of("default", "service", "batch");
+    private static final Set<String> KNOWN_FIELDS = Set.of("role", "name", "arn", "token_policies", "token_ttl",
+            "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses", "token_no_default_policy",
+            "token_type", "token_bound_cidrs", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
+
+    /** A write's outcome: whether it created the role, and the fields it ignored (answered as Vault's warning). */
+    public record WriteResult(boolean created, List<String> ignoredFields) {
+    }
+
+    /** The lowercased name, or a 400 if it is not {@code \w} at both ends and {@code \w.-} inside. */
+    public static String normaliseName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("invalid role name \"" + shorten(name)
+                    + "\": use letters, digits and _ at both ends, and . - _ inside");
+        }
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    @Transactional
+    public Optional<Role> find(String name) {
+        return Role.findByIdOptional(name.toLowerCase(Locale.ROOT));
+    }
+
+    @Transactional
+    public List<String> names() {
+        return Role.<Role>listAll().stream().map(r -> r.name).sorted().toList();
+    }
+
+    @Transactional
+    public void delete(String name) {
+        Role.deleteById(normaliseName(name));
+    }
+
+    public WriteResult write(String rawName, Body body) {
+        String name = normaliseName(rawName);
+        return Transactions.write(() -> {
+            Role existing = Role.findById(name);
+            boolean created = existing == null;
+            Role role = created ? new Role() : existing;
+            apply(role, body, created);
+            if (created) {
+                role.name = name;
+                role.persist();
+            }
+            return new WriteResult(created, ignored(body));
+        });
+    }
+
+    /** Validates every field first, then copies them in: a bad field changes nothing. */
+    private static void apply(Role role, Body body, boolean created) {
+        String arn = body.string("arn").map(String::trim).orElse(null);
+        if (arn != null && RoleArn.parse(arn).isEmpty()) {
+            throw Body.invalid("arn", "\"" + shorten(arn) + "\" is not a RAM role ARN (acs:ram::<account>:role/<name>)");
+        }
+        if (arn == null && created) {
+            throw ApiException.badRequest("the arn is required to create a role");
+        }
+
+        Set<String> legacy = new LinkedHashSet<>(role.legacy());
+        Aliased<List<String>> policies = aliased(body, "token_policies", "policies", legacy,
+                f -> body.list(f).map(Body::lowerDistinct));
+        Aliased<Long> ttl = aliased(body, "token_ttl", "ttl", legacy, body::duration);
+        Aliased<Long> maxTtl = aliased(body, "token_max_ttl", "max_ttl", legacy, body::duration);
+        Aliased<Long> period = aliased(body, "token_period", "period", legacy, body::duration);
+        Aliased<List<String>> cidrs = aliased(body, "token_bound_cidrs", "bound_cidrs", legacy,
+                f -> body.list(f).map(list -> Cidrs.normalise(f, list)));
+        Optional<Long> explicitMaxTtl = body.duration("token_explicit_max_ttl");
+        Optional<Integer> numUses = body.integer("token_num_uses");
+        Optional<Boolean> noDefault = body.bool("token_no_default_policy");
+        Optional<String> tokenType = body.string("token_type").map(t -> t.trim().toLowerCase(Locale.ROOT));
+
+        List<String> newPolicies = policies.value.orElse(role.policies());
+        if (newPolicies.contains("root")) {
+            throw Body.invalid(policies.field, "auth methods cannot create root tokens");
+        }
+        for (String p : newPolicies) {
+            if (p.length() > 128 || !p.matches("[\\w.@/+-]+")) {
+                throw Body.invalid(policies.field, "invalid policy name \"" + shorten(p) + "\"");
+            }
+        }
+        if (numUses.isPresent() && numUses.get() < 0) {
+            throw Body.invalid("token_num_uses", "'token_num_uses' cannot be negative");
+        }
+        String type = tokenType.map(t -> t.isEmpty() || t.equals("default-service") ? "default" : t)
+                .orElse(role.tokenType);
+        if (!TOKEN_TYPES.contains(type)) {
+            throw Body.invalid("token_type", "invalid 'token_type' value \"" + shorten(type)
+                    + "\": use default, service or batch");
+        }
+        long newTtl = ttl.value.orElse(role.tokenTtl);
+        long newMaxTtl = maxTtl.value.orElse(role.tokenMaxTtl);
+        long newPeriod = period.value.orElse(role.tokenPeriod);
+        int newNumUses = numUses.orElse(role.tokenNumUses);
+        if (newMaxTtl > 0 && newTtl > newMaxTtl) {
+            throw ApiException.badRequest("'token_ttl' cannot be greater than 'token_max_ttl'");
+        }
+        if (type.equals("batch") && newPeriod > 0) {
+            throw ApiException.badRequest(
+                    "'token_type' cannot be 'batch' or 'default_batch' when set to generate periodic tokens");
+        }
+        if (type.equals("batch") && newNumUses > 0) {
+            throw ApiException.badRequest(
+                    "'token_type' cannot be 'batch' or 'default_batch' when set to generate tokens with limited use count");
+        }
+        List<String> newCidrs = cidrs.value.orElse(role.boundCidrs());
+        String policiesJoined = String.join(",", newPolicies);
+        String cidrsJoined = String.join(",", newCidrs);
+        if (policiesJoined.length() > 4000 || cidrsJoined.length() > 4000) {
+            throw ApiException.badRequest("too many token_policies or token_bound_cidrs");
+        }
+
+        if (arn != null) {
+            role.arn = arn;
+        }
+        role.tokenPolicies = policiesJoined;
+        role.tokenTtl = newTtl;
+        role.tokenMaxTtl = newMaxTtl;
+        role.tokenPeriod = newPeriod;
+        role.tokenExplicitMaxTtl = explicitMaxTtl.orElse(role.tokenExplicitMaxTtl);
+        role.tokenNumUses = newNumUses;
+        role.tokenNoDefaultPolicy = noDefault.orElse(role.tokenNoDefaultPolicy);
+        role.tokenType = type;
+        role.tokenBoundCidrs = cidrsJoined;
+        role.legacyFields = String.join(",", legacy);
+    }
+
+    private record Aliased<T>(String field, Optional<T> value) {
+    }
+
+    /**
+     * Vault's {@code tokenutil.UpgradeValue}: the {@code token_*} name wins when both are sent; the legacy name is
+     * remembered as in use when it was sent, and forgotten when only the new name was.
+     */
+    private static <T> Aliased<T> aliased(Body body, String field, String legacyField, Set<String> legacy,
+            Function<String, Optional<T>> parse) {
+        Optional<T> modern = parse.apply(field);
+        Optional<T> old = parse.apply(legacyField);
+        if (old.isPresent()) {
+            legacy.add(legacyField);
+        } else if (modern.isPresent()) {
+            legacy.remove(legacyField);
+        }
+        return modern.isPresent() ? new Aliased<>(field, modern) : new Aliased<>(legacyField, old);
+    }
+
+    private static List<String> ignored(Body body) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            String f = it.next();
+            if (!KNOWN_FIELDS.contains(f)) {
+                out.add(shorten(f));
+            }
+        }
+        return out;
+    }
+
+    static String shorten(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+}

@@ -1,0 +1,25 @@
+package io.alicloudauth.token;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a login asks {@link TokenService} to issue: the role's token terms and the caller's metadata.
+ *
+ * @param tokenType the role's {@code token_type}: {@code default}, {@code service} or {@code batch}
+ */
+public record IssueRequest(
+        String roleName,
+        List<String> policies,
+        boolean noDefaultPolicy,
+        Map<String, String> metadata,
+        String displayName,
+        String entityId,
+        String tokenType,
+        long ttl,
+        long maxTtl,
+        long explicitMaxTtl,
+        long period,
+        int numUses,
+        List<String> boundCidrs) {
+}

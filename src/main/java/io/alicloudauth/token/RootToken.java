@@ -1,0 +1,70 @@
+package io.alicloudauth.token;
+
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.alicloudauth.api.Transactions;
+import io.alicloudauth.config.AuthSettings;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The admin credential. Configured ({@code ALICLOUD_AUTH_ROOT_TOKEN}) or generated once per database; either way
+ * only its SHA-256 is held, and a presented token is compared in constant time.
+ */
+@ApplicationScoped
+public class RootToken {
+
+    static final int MIN_LENGTH = 16;
+
+    private final AuthSettings settings;
+    private volatile byte[] hash;
+
+    public RootToken(AuthSettings settings) {
+        this.settings = settings;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        String configured = settings.rootToken().map(String::trim).orElse("");
+        if (!configured.isEmpty()) {
+            if (configured.length() < MIN_LENGTH) {
+                throw new IllegalStateException("alicloud-auth.root-token (ALICLOUD_AUTH_ROOT_TOKEN) must be at least "
+                        + MIN_LENGTH + " characters long");
+            }
+            hash = Secrets.sha256(configured);
+            return;
+        }
+        hash = HexFormat.of().parseHex(storedOrGenerated());
+    }
+
+    public boolean matches(String presented) {
+        byte[] expected = hash;
+        return presented != null && expected != null && MessageDigest.isEqual(Secrets.sha256(presented), expected);
+    }
+
+    private static String storedOrGenerated() {
+        String[] generated = new String[1];
+        String stored = Transactions.write(() -> {
+            RootTokenRecord existing = RootTokenRecord.findById(1);
+            if (existing != null) {
+                return existing.tokenHash;
+            }
+            generated[0] = Secrets.newToken("hvs.");
+            RootTokenRecord record = new RootTokenRecord();
+            record.id = 1;
+            record.tokenHash = Secrets.hash(generated[0]);
+            record.created = Instant.now().getEpochSecond();
+            record.persist();
+            return record.tokenHash;
+        });
+        if (generated[0] != null && Secrets.hash(generated[0]).equals(stored)) {
+            // Printed once, here, and never again: only the hash is kept.
+            System.out.println("alicloud-auth: generated root token (shown once, store it now): " + generated[0]);
+            System.out.flush();
+        }
+        return stored;
+    }
+}

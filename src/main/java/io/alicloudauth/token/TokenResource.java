@@ -1,0 +1,123 @@
+package io.alicloudauth.token;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Body;
+import io.alicloudauth.api.ClientAddress;
+import io.alicloudauth.api.Envelope;
+import io.vertx.core.http.HttpServerRequest;
+
+/** {@code auth/token/*}: what a token holder may do with its own token, and the admin's lookups and revocations. */
+@Path("/v1/auth/token")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class TokenResource {
+
+    private final TokenService tokens;
+
+    public TokenResource(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @GET
+    @Path("lookup-self")
+    public Envelope lookupSelf(@Context HttpHeaders headers, @Context HttpServerRequest request) {
+        return Envelope.data(tokens.lookup(session(headers, request), true));
+    }
+
+    @POST
+    @Path("renew-self")
+    public Envelope renewSelfPost(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
+        return renewSelf(headers, request, body);
+    }
+
+    @PUT
+    @Path("renew-self")
+    public Envelope renewSelfPut(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
+        return renewSelf(headers, request, body);
+    }
+
+    @POST
+    @Path("revoke-self")
+    public Response revokeSelfPost(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
+        return revokeSelf(headers, request, body);
+    }
+
+    @PUT
+    @Path("revoke-self")
+    public Response revokeSelfPut(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
+        return revokeSelf(headers, request, body);
+    }
+
+    @Admin
+    @POST
+    @Path("lookup")
+    public Envelope lookup(String body) {
+        Token token = tokens.byToken(required(body, "token")).orElseThrow(() -> ApiException.forbidden("bad token"));
+        return Envelope.data(tokens.lookup(token));
+    }
+
+    @Admin
+    @POST
+    @Path("lookup-accessor")
+    public Envelope lookupAccessor(String body) {
+        Token token = tokens.byAccessor(required(body, "accessor"))
+                .orElseThrow(() -> ApiException.badRequest("invalid accessor"));
+        return Envelope.data(tokens.lookup(token));
+    }
+
+    @Admin
+    @POST
+    @Path("revoke")
+    public Response revoke(String body) {
+        tokens.byToken(required(body, "token")).ifPresent(tokens::revoke);
+        return Response.noContent().build();
+    }
+
+    @Admin
+    @POST
+    @Path("revoke-accessor")
+    public Response revokeAccessor(String body) {
+        Token token = tokens.byAccessor(required(body, "accessor"))
+                .orElseThrow(() -> ApiException.badRequest("invalid accessor"));
+        tokens.revoke(token);
+        return Response.noContent().build();
+    }
+
+    private Envelope renewSelf(HttpHeaders headers, HttpServerRequest request, String raw) {
+        long increment = Body.parse(raw, true).duration("increment").orElse(0L);
+        return Envelope.auth(tokens.renew(session(headers, request), increment));
+    }
+
+    private Response revokeSelf(HttpHeaders headers, HttpServerRequest request, String raw) {
+        Body.parse(raw, true);
+        TokenService.Session session = session(headers, request);
+        if (session.root()) {
+            throw ApiException.badRequest("the configured root token cannot be revoked");
+        }
+        tokens.revoke(session.token());
+        return Response.noContent().build();
+    }
+
+    private TokenService.Session session(HttpHeaders headers, HttpServerRequest request) {
+        return tokens.use(ClientToken.from(headers::getHeaderString), ClientAddress.of(request));
+    }
+
+    private static String required(String raw, String field) {
+        String value = Body.parse(raw, false).string(field).map(String::trim).orElse("");
+        if (value.isEmpty()) {
+            throw Body.invalid(field, "missing " + field);
+        }
+        return value;
+    }
+}
