@@ -1,0 +1,220 @@
+package io.alicloudauth.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.alicloudauth.cli.RequestSigner;
+
+/**
+ * A stand-in for Alibaba Cloud STS that behaves like the real one where it matters: it verifies RPC v1 signatures
+ * against the secrets it knows, refuses reused nonces and timestamps more than 15 minutes off, checks the
+ * security token of STS credentials, and answers GetCallerIdentity for the identity behind the key. It can also be
+ * told to fail: 5xx, hang, garbage, a reset connection, a redirect, an oversized body.
+ */
+public final class FakeSts {
+
+    public enum Mode { NORMAL, FAIL_503, HANG, GARBAGE, RESET, REDIRECT, HUGE, ERROR_WITHOUT_CODE, MISSING_FIELDS }
+
+    /** A credential STS knows, and who it belongs to. */
+    public record Identity(String accessKeyId, String secret, String securityToken, String arn, String accountId,
+            String identityType, String principalId, String roleId) {
+    }
+
+    /** What reached the fake: the decoded query and the headers (lowercased names). */
+    public record Seen(String method, String path, Map<String, String> query, Map<String, List<String>> headers,
+            int bodyLength) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-sts");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+    private final Set<String> nonces = ConcurrentHashMap.newKeySet();
+    private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
+    private volatile Duration hang = Duration.ofSeconds(5);
+
+    public FakeSts() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void stop() {
+        server.stop(0);
+        pool.shutdownNow();
+    }
+
+    public FakeSts add(Identity identity) {
+        identities.put(identity.accessKeyId(), identity);
+        return this;
+    }
+
+    public void mode(Mode next) {
+        mode.set(next);
+    }
+
+    public void hangFor(Duration duration) {
+        hang = duration;
+    }
+
+    /** Back to normal behaviour with nothing recorded; known identities and used nonces are kept. */
+    public void reset() {
+        mode.set(Mode.NORMAL);
+        hang = Duration.ofSeconds(5);
+        seen.clear();
+    }
+
+    public int requestCount() {
+        return seen.size();
+    }
+
+    public List<Seen> seen() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Map<String, String> query = decode(exchange.getRequestURI().getRawQuery());
+            Map<String, List<String>> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
+            seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), query, headers,
+                    body.length));
+            switch (mode.get()) {
+                case FAIL_503 -> respond(exchange, 503, "{\"Code\":\"ServiceUnavailable\"}");
+                case HANG -> {
+                    try {
+                        Thread.sleep(hang.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    respond(exchange, 503, "{}");
+                }
+                case GARBAGE -> respond(exchange, 200, "<html>this is not STS</html>");
+                case RESET -> {
+                    // close the connection without answering
+                }
+                case REDIRECT -> {
+                    exchange.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
+                    respond(exchange, 302, "");
+                }
+                case HUGE -> respond(exchange, 200, "{\"Arn\":\"" + "a".repeat(200_000) + "\"}");
+                case ERROR_WITHOUT_CODE -> respond(exchange, 400, "bad request");
+                case MISSING_FIELDS -> respond(exchange, 200, "{\"RequestId\":\"r\",\"AccountId\":\"1\"}");
+                case NORMAL -> answer(exchange, query, body.length);
+            }
+        }
+    }
+
+    private void answer(HttpExchange exchange, Map<String, String> query, int bodyLength) throws IOException {
+        if (query == null) {
+            respond(exchange, 400, error("MissingParameter", "duplicate or malformed query"));
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("POST") || bodyLength != 0) {
+            respond(exchange, 400, error("InvalidParameter", "expected an empty POST"));
+            return;
+        }
+        if (!"GetCallerIdentity".equals(query.get("Action")) || !"2015-04-01".equals(query.get("Version"))
+                || !"HMAC-SHA1".equals(query.get("SignatureMethod"))
+                || !"1.0".equals(query.get("SignatureVersion"))) {
+            respond(exchange, 400, error("InvalidParameter", "unexpected action or signature parameters"));
+            return;
+        }
+        Identity identity = identities.get(query.getOrDefault("AccessKeyId", ""));
+        if (identity == null) {
+            respond(exchange, 404, error("InvalidAccessKeyId.NotFound", "Specified access key is not found."));
+            return;
+        }
+        String signature = query.get("Signature");
+        String expected = RequestSigner.sign("POST", query, identity.secret());
+        if (signature == null || !java.security.MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8))) {
+            respond(exchange, 400, error("SignatureDoesNotMatch", "Specified signature is not matched."));
+            return;
+        }
+        Instant timestamp;
+        try {
+            timestamp = Instant.parse(query.getOrDefault("Timestamp", ""));
+        } catch (RuntimeException e) {
+            respond(exchange, 400, error("InvalidTimeStamp.Format", "bad timestamp"));
+            return;
+        }
+        if (Duration.between(timestamp, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
+            respond(exchange, 400, error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."));
+            return;
+        }
+        if (identity.securityToken() != null && !identity.securityToken().equals(query.get("SecurityToken"))) {
+            respond(exchange, 400, error("InvalidSecurityToken.MismatchWithAccessKey", "token mismatch"));
+            return;
+        }
+        if (!nonces.add(query.getOrDefault("SignatureNonce", ""))) {
+            respond(exchange, 400, error("SignatureNonceUsed", "Specified signature nonce was used already."));
+            return;
+        }
+        respond(exchange, 200, "{\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"IdentityType\":\""
+                + identity.identityType() + "\",\"AccountId\":\"" + identity.accountId() + "\",\"PrincipalId\":\""
+                + identity.principalId() + "\",\"UserId\":\"" + identity.principalId() + "\",\"Arn\":\""
+                + identity.arn() + "\",\"RoleId\":\"" + identity.roleId() + "\"}");
+    }
+
+    private static String error(String code, String message) {
+        return "{\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"HostId\":\"sts.aliyuncs.com\",\"Code\":\""
+                + code + "\",\"Message\":\"" + message + "\"}";
+    }
+
+    /** The query as STS reads it; null when a name repeats. */
+    private static Map<String, String> decode(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (out.put(name, value) != null) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json;charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
