@@ -44,7 +44,7 @@ public class StsClient {
      * @param endpoint the configured {@code sts_endpoint}, or empty to send to the request's own host over https
      */
     public CallerIdentity callerIdentity(StsRequest request, String endpoint, Duration timeout) {
-        String base = endpoint == null || endpoint.isEmpty() ? "https://" + request.host() : stripSlash(endpoint);
+        String base = (endpoint == null || endpoint.isEmpty() ? "https://" + request.host() : stripSlash(endpoint)) + "/";
         Response response;
         try {
             response = rest.call(base, request.query(), request.headers()).await().atMost(timeout);

@@ -3,6 +3,7 @@ package io.alicloudauth.sts;
 import java.util.Map;
 
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -14,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 
 /** STS's RPC endpoint: an empty-body POST with everything in the query. Only {@link StsClient} uses it. */
 @RegisterRestClient(configKey = "sts")
+@Path("/")
 interface StsRestClient {
 
     @POST

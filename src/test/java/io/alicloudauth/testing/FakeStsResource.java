@@ -2,17 +2,20 @@ package io.alicloudauth.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Starts the {@link FakeSts} on a dynamic loopback port for the test JVM. Tests point the mount's
- * {@code sts_endpoint} at {@link #sts()}{@code .url()} through the API, as an operator would.
+ * The one {@link FakeSts} of this test JVM, on a dynamic loopback port, started on first use. Tests point the
+ * mount's {@code sts_endpoint} at its URL through the API, as an operator would.
+ *
+ * <p>Not a {@code QuarkusTestResourceLifecycleManager}: a manager is loaded by another class loader than the test
+ * classes, so the test could not reach the instance it started to switch its failure modes or read what it saw.
  */
-public class FakeStsResource implements QuarkusTestResourceLifecycleManager {
+public final class FakeStsResource {
 
     private static FakeSts sts;
+
+    private FakeStsResource() {
+    }
 
     public static synchronized FakeSts sts() {
         if (sts == null) {
@@ -24,15 +27,5 @@ public class FakeStsResource implements QuarkusTestResourceLifecycleManager {
             }
         }
         return sts;
-    }
-
-    @Override
-    public Map<String, String> start() {
-        return Map.of("fake-sts.url", sts().url());
-    }
-
-    @Override
-    public void stop() {
-        // Shared by every test class in this JVM; its daemon threads end with it.
     }
 }
