@@ -1,0 +1,69 @@
+package io.alicloudauth.sys;
+
+import static io.alicloudauth.testing.Api.admin;
+import static io.alicloudauth.testing.Api.anyone;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+@QuarkusTest
+public class SysAndErrorsTest {
+
+    @Test
+    void enablingTheAlicloudMethodIsAcceptedAndIdempotent() {
+        admin().body("{\"type\":\"alicloud\",\"description\":\"\",\"config\":{}}").post("/v1/sys/auth/alicloud")
+                .then().statusCode(204);
+        admin().body("{\"type\":\"alicloud\"}").put("/v1/sys/auth/alicloud").then().statusCode(204);
+        admin().body("{\"type\":\"aws\"}").post("/v1/sys/auth/alicloud").then().statusCode(400)
+                .body("errors[0]", containsString("only alicloud"));
+        admin().body("{}").post("/v1/sys/auth/alicloud").then().statusCode(400);
+        anyone().body("{\"type\":\"alicloud\"}").post("/v1/sys/auth/alicloud").then().statusCode(403);
+    }
+
+    @Test
+    void mountTableListsAlicloudAtTopLevelAndUnderData() {
+        admin().get("/v1/sys/auth").then().statusCode(200)
+                .body("'alicloud/'.type", equalTo("alicloud"))
+                .body("data.'alicloud/'.type", equalTo("alicloud"))
+                .body("data.'token/'.type", equalTo("token"));
+        anyone().get("/v1/sys/auth").then().statusCode(403);
+    }
+
+    @Test
+    void healthAnswersLikeAnUnsealedActiveVault() {
+        anyone().get("/v1/sys/health").then().statusCode(200)
+                .body("initialized", equalTo(true)).body("sealed", equalTo(false)).body("standby", equalTo(false));
+        anyone().get("/v1/sys/seal-status").then().statusCode(200).body("sealed", equalTo(false));
+    }
+
+    @Test
+    void probesAreUpWithTheDatabaseInReadiness() {
+        RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database")));
+    }
+
+    @Test
+    void frameworkErrorsCarryVaultsErrorBody() {
+        admin().get("/v1/no/such/path").then().statusCode(404).body("errors[0]", equalTo("unsupported path"));
+        admin().get("/nothing-here").then().statusCode(404).body("errors[0]", equalTo("unsupported path"));
+        admin().delete("/v1/auth/alicloud/login").then().statusCode(405).body("errors[0]", equalTo("unsupported operation"));
+        admin().patch("/v1/auth/alicloud/config").then().statusCode(405).body("errors.size()", equalTo(1));
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedWithA413() {
+        String huge = "{\"arn\":\"" + "a".repeat(3 * 1024 * 1024) + "\"}";
+        admin().body(huge).post("/v1/auth/alicloud/role/big").then().statusCode(413)
+                .body("errors[0]", containsString("too large"));
+        String large = "{\"arn\":\"" + "a".repeat(1024 * 1024 + 10) + "\"}";
+        admin().body(large).post("/v1/auth/alicloud/role/big").then().statusCode(413)
+                .body("errors[0]", containsString("too large"));
+        admin().get("/v1/auth/alicloud/role/big").then().statusCode(404);
+    }
+}
