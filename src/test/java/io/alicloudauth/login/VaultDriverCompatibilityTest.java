@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,16 +22,14 @@ import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 
 /** A real Vault client library (vault-java-driver) drives the service: the wire format is Vault's. */
 @QuarkusTest
 public class VaultDriverCompatibilityTest {
 
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-
     Vault vault(String token) throws Exception {
-        return Vault.create(new VaultConfig().address("http://127.0.0.1:" + port).token(token).engineVersion(1)
+        return Vault.create(new VaultConfig().address("http://127.0.0.1:" + RestAssured.port).token(token).engineVersion(1)
                 .openTimeout(5).readTimeout(10).build());
     }
 

@@ -13,7 +13,6 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -226,18 +225,15 @@ public class TokenTest {
         withToken(Api.ROOT).get("/v1/auth/token/lookup-self").then().statusCode(200);
     }
 
-    @ConfigProperty(name = "quarkus.http.test-port")
-    int port;
-
     @Test
     void boundCidrsApplyToLoginAndToEveryUseOfTheToken() throws Exception {
         admin().body("{\"token_bound_cidrs\":\"127.0.0.1/32\"}").post(ROLE + "dev-role").then().statusCode(204);
-        String elsewhere = RawHttp.send("127.0.0.2", port, "POST", "/v1/auth/alicloud/login", null,
+        String elsewhere = RawHttp.send("127.0.0.2", RestAssured.port, "POST", "/v1/auth/alicloud/login", null,
                 SignedLogin.as(Callers.DEV).body());
         assertTrue(elsewhere.startsWith("403"), elsewhere);
         String token = login();
-        assertTrue(RawHttp.send("127.0.0.1", port, "GET", "/v1/auth/token/lookup-self", token, null).startsWith("200"));
-        String denied = RawHttp.send("127.0.0.2", port, "GET", "/v1/auth/token/lookup-self", token, null);
+        assertTrue(RawHttp.send("127.0.0.1", RestAssured.port, "GET", "/v1/auth/token/lookup-self", token, null).startsWith("200"));
+        String denied = RawHttp.send("127.0.0.2", RestAssured.port, "GET", "/v1/auth/token/lookup-self", token, null);
         assertTrue(denied.startsWith("403"), denied);
         withToken(token).get("/v1/auth/token/lookup-self").then().statusCode(200).body("data.bound_cidrs",
                 contains("127.0.0.1/32"));
