@@ -1,0 +1,122 @@
+package io.alicloudauth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.alicloudauth.testing.AppProcess;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeStsResource;
+import io.alicloudauth.testing.PostgresProfile;
+import io.alicloudauth.testing.SignedLogin;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The packaged service as separate processes: data survives a restart and a SIGKILL, the generated root token is
+ * printed once only, and two instances on one PostgreSQL serve the same roles and tokens.
+ */
+class PersistenceIT {
+
+    static final Path H2_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    static final Path PG_JAR = Path.of("target/pg-app/quarkus-run.jar");
+    static final Pattern GENERATED = Pattern.compile("generated root token \\(shown once, store it now\\): (\\S+)");
+
+    static RequestSpecification at(AppProcess app, String token) {
+        RequestSpecification spec = given().baseUri(app.url()).contentType(ContentType.JSON);
+        return token == null ? spec : spec.header("X-Vault-Token", token);
+    }
+
+    static void setUp(AppProcess app, String root) {
+        at(app, root).body("{\"sts_endpoint\":\"" + FakeStsResource.sts().url() + "\"}")
+                .post("/v1/auth/alicloud/config").then().statusCode(204);
+        at(app, root).body("{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev\"}")
+                .post("/v1/auth/alicloud/role/dev-role").then().statusCode(204);
+    }
+
+    static String login(AppProcess app) {
+        return at(app, null).body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then()
+                .statusCode(200).extract().path("auth.client_token");
+    }
+
+    @Test
+    void rolesTokensAndTheGeneratedRootTokenSurviveRestartAndKill() throws Exception {
+        Path dir = Files.createTempDirectory("alicloud-auth-h2");
+        Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + dir.resolve("db"));
+        String root;
+        String token;
+        try (AppProcess first = AppProcess.start(H2_JAR, env)) {
+            Matcher m = GENERATED.matcher(first.output());
+            assertTrue(m.find(), "the first start prints the generated root token");
+            root = m.group(1);
+            setUp(first, root);
+            token = login(first);
+            first.kill();
+        }
+        try (AppProcess second = AppProcess.start(H2_JAR, env)) {
+            assertFalse(second.output().contains("generated root token"), "the root token is printed only once");
+            assertFalse(second.output().contains(root));
+            at(second, root).get("/v1/auth/alicloud/role/dev-role").then().statusCode(200)
+                    .body("data.arn", equalTo(Callers.ROLE_ARN));
+            at(second, token).get("/v1/auth/token/lookup-self").then().statusCode(200)
+                    .body("data.meta.role_name", equalTo("dev-role"));
+            at(second, root).get("/v1/auth/alicloud/config").then().statusCode(200)
+                    .body("data.sts_endpoint", equalTo(FakeStsResource.sts().url()));
+            second.stop();
+        }
+        try (AppProcess third = AppProcess.start(H2_JAR, env)) {
+            at(third, token).get("/v1/auth/token/lookup-self").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void twoInstancesOnOnePostgresServeTheSameRolesAndTokens() throws Exception {
+        String base = PostgresProfile.jdbcUrl();
+        String url = base.substring(0, base.lastIndexOf('/') + 1) + "alicloud_auth_it";
+        try (Connection c = DriverManager.getConnection(base, "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("drop database if exists alicloud_auth_it");
+            s.execute("create database alicloud_auth_it");
+        }
+        String root = "it-root-token-0123456789abcdef";
+        Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", url, "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "ALICLOUD_AUTH_ROOT_TOKEN", root);
+        try (AppProcess a = AppProcess.start(PG_JAR, env); AppProcess b = AppProcess.start(PG_JAR, env)) {
+            setUp(a, root);
+            at(b, root).get("/v1/auth/alicloud/role/dev-role").then().statusCode(200)
+                    .body("data.token_policies[0]", equalTo("dev"));
+            at(b, root).get("/v1/auth/alicloud/config").then().statusCode(200)
+                    .body("data.sts_endpoint", equalTo(FakeStsResource.sts().url()));
+
+            String token = login(b);
+            at(a, token).get("/v1/auth/token/lookup-self").then().statusCode(200);
+            at(a, token).post("/v1/auth/token/revoke-self").then().statusCode(204);
+            at(b, token).get("/v1/auth/token/lookup-self").then().statusCode(403);
+
+            // Use counts are shared: two uses in all, whichever instance serves them.
+            at(b, root).body("{\"token_num_uses\":2}").post("/v1/auth/alicloud/role/dev-role").then().statusCode(204);
+            String limited = login(a);
+            at(a, limited).get("/v1/auth/token/lookup-self").then().statusCode(200);
+            at(b, limited).get("/v1/auth/token/lookup-self").then().statusCode(200);
+            at(a, limited).get("/v1/auth/token/lookup-self").then().statusCode(403);
+
+            a.kill();
+            String again = login(b);
+            at(b, again).get("/v1/auth/token/lookup-self").then().statusCode(200);
+            assertEquals(200, at(b, root).get("/v1/auth/alicloud/role/dev-role").statusCode());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.alicloudauth.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged service as a separate process, as an operator runs it: started, probed, stopped or killed. */
+public final class AppProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path output;
+    public final int port;
+
+    private AppProcess(Process process, Path output, int port) {
+        this.process = process;
+        this.output = output;
+        this.port = port;
+    }
+
+    /** Starts {@code jar} with the environment given, and waits until its readiness probe answers 200. */
+    public static AppProcess start(Path jar, Map<String, String> env) throws Exception {
+        int port = freePort();
+        Path output = Files.createTempFile("alicloud-auth-", ".out");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        AppProcess app = new AppProcess(builder.start(), output, port);
+        app.awaitReady();
+        return app;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String output() throws IOException {
+        return Files.readString(output);
+    }
+
+    /** SIGTERM, and wait for the process to end. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** SIGKILL: no shutdown hooks, no chance to flush anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).timeout(Duration.ofSeconds(2))
+                                .build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        kill();
+        throw new IllegalStateException("the service did not become ready in 60s:\n" + output());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
