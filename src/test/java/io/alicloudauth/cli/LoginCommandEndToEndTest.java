@@ -1,0 +1,89 @@
+package io.alicloudauth.cli;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.alicloudauth.testing.Api;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeMetadata;
+import io.alicloudauth.testing.FakeStsResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+/** The login command against the running service, with the fake STS behind it. */
+@QuarkusTest
+public class LoginCommandEndToEndTest {
+
+    String address;
+
+    @BeforeEach
+    void serviceWithRole() {
+        FakeStsResource.sts().reset();
+        Api.useFakeSts("5s");
+        Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev\","
+                + "\"token_bound_cidrs\":\"\",\"token_num_uses\":0,\"token_type\":\"default\",\"token_period\":0}");
+        address = "http://127.0.0.1:" + RestAssured.port;
+    }
+
+    @Test
+    void printedTokenPassesLookupSelf() {
+        LoginCommandTest.Run run = LoginCommandTest.run(Map.of("VAULT_ADDR", address,
+                "ALIBABA_CLOUD_ACCESS_KEY_ID", Callers.DEV.accessKeyId(),
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET", Callers.DEV.secret(),
+                "ALIBABA_CLOUD_SECURITY_TOKEN", Callers.DEV.securityToken()),
+                "--role", "dev-role", "--region", "cn-hangzhou");
+        assertEquals(0, run.code(), run.err());
+        assertEquals("", run.err());
+        String token = run.out().trim();
+        assertTrue(token.startsWith("hvs."));
+        assertEquals(token + System.lineSeparator(), run.out());
+        Api.withToken(token).get("/v1/auth/token/lookup-self").then().statusCode(200)
+                .body("data.meta.arn", equalTo(Callers.DEV.arn()));
+    }
+
+    @Test
+    void instanceMetadataCredentialsLogIn() throws Exception {
+        try (FakeMetadata metadata = new FakeMetadata(Callers.DEV, "dev-role", true)) {
+            LoginCommandTest.Run run = LoginCommandTest.run(Map.of("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou"),
+                    "--role", "dev-role", "--address", address, "--metadata-endpoint", metadata.url(),
+                    "--format", "json");
+            assertEquals(0, run.code(), run.err());
+            JsonNode answer = LoginCommandTest.JSON.readTree(run.out());
+            assertEquals("dev-role", answer.path("auth").path("metadata").path("role_name").asText());
+            assertFalse(run.out().contains(Callers.DEV.secret()));
+        }
+    }
+
+    @Test
+    void loginDataIsAcceptedByTheServer() {
+        LoginCommandTest.Run run = LoginCommandTest.run(Map.of(), "--role", "dev-role", "--region", "cn-shanghai",
+                "--access-key", Callers.DEV.accessKeyId(), "--secret-key", Callers.DEV.secret(),
+                "--security-token", Callers.DEV.securityToken(), "--format", "login-data");
+        assertEquals(0, run.code(), run.err());
+        Api.anyone().body(run.out()).put("/v1/auth/alicloud/login").then().statusCode(200)
+                .body("auth.metadata.role_name", equalTo("dev-role"));
+    }
+
+    @Test
+    void refusedLoginPrintsTheServersMessage() {
+        LoginCommandTest.Run run = LoginCommandTest.run(Map.of(), "--role", "dev-role", "--region", "cn-hangzhou",
+                "--address", address, "--access-key", Callers.OPS.accessKeyId(), "--secret-key", Callers.OPS.secret(),
+                "--security-token", Callers.OPS.securityToken());
+        assertEquals(1, run.code());
+        assertEquals("", run.out());
+        assertEquals("alicloud-auth login: login refused (HTTP 403): the caller's arn does not match the role's arn",
+                run.err().trim());
+        LoginCommandTest.Run unknown = LoginCommandTest.run(Map.of(), "--role", "nobody", "--region", "cn-hangzhou",
+                "--address", address, "--access-key", "k", "--secret-key", "s", "--mount", "/alicloud/");
+        assertTrue(unknown.err().contains("HTTP 403"), unknown.err());
+    }
+}
