@@ -61,6 +61,7 @@ class PersistenceIT {
         String root;
         String token;
         List<String> tokens = new ArrayList<>();
+        String firstOutput;
         try (AppProcess first = AppProcess.start(H2_JAR, env)) {
             Matcher m = GENERATED.matcher(first.output());
             assertTrue(m.find(), "the first start prints the generated root token");
@@ -71,6 +72,7 @@ class PersistenceIT {
             }
             token = tokens.get(0);
             // Killed the moment the last login was acknowledged: what was confirmed must be on disk.
+            firstOutput = first.output();
             first.kill();
         }
         try (AppProcess second = AppProcess.start(H2_JAR, env)) {
@@ -84,6 +86,11 @@ class PersistenceIT {
             }
             at(second, root).get("/v1/auth/alicloud/config").then().statusCode(200)
                     .body("data.sts_endpoint", equalTo(FakeStsResource.sts().url()));
+            String logs = firstOutput + second.output();
+            for (String secret : List.of(root, token, Callers.DEV.secret(), Callers.DEV.securityToken())) {
+                assertFalse(logs.replace("generated root token (shown once, store it now): " + root, "").contains(secret),
+                        "a secret reached the service's output");
+            }
             second.stop();
         }
         try (AppProcess third = AppProcess.start(H2_JAR, env)) {

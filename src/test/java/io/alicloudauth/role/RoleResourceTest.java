@@ -61,6 +61,10 @@ public class RoleResourceTest {
                 .body("data.keys", contains("dev-role"));
         admin().queryParam("list", "1").get("/v1/auth/alicloud/roles").then().statusCode(200)
                 .body("data.keys", contains("dev-role"));
+        admin().request("LIST", "/v1/auth/alicloud/roles/").then().statusCode(200)
+                .body("data.keys", contains("dev-role"));
+        admin().queryParam("list", "TRUE").get("/v1/auth/alicloud/role/").then().statusCode(200)
+                .body("data.keys", contains("dev-role"));
 
         // An update merges: fields not sent keep their value.
         admin().body("{\"token_max_ttl\":\"3h\"}").put(PATH + "dev-role").then().statusCode(204);
