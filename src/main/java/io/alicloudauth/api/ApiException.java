@@ -13,6 +13,12 @@ public class ApiException extends RuntimeException {
         this.status = status;
     }
 
+    /** {@code cause} is kept for the code that handles the error; it is never shown to the caller. */
+    public ApiException(int status, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+    }
+
     public int status() {
         return status;
     }

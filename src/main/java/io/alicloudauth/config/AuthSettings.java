@@ -1,8 +1,10 @@
 package io.alicloudauth.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 /** Every {@code alicloud-auth.*} setting; each is also an environment variable ({@code ALICLOUD_AUTH_...}). */
 @ConfigMapping(prefix = "alicloud-auth")
@@ -13,4 +15,21 @@ public interface AuthSettings {
      * generates one at its first start, keeps only its hash in the database and prints it once on standard output.
      */
     Optional<String> rootToken();
+
+    /** Write-through: tokens minted in a real Vault or OpenBao instead of locally. */
+    VaultWriteThrough vault();
+
+    interface VaultWriteThrough {
+
+        /**
+         * {@code ALICLOUD_AUTH_VAULT_ENABLED}: mint login tokens in the Vault that the Quarkus Vault extension is
+         * configured for ({@code QUARKUS_VAULT_URL} and its authentication settings), and return Vault's token.
+         */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** {@code ALICLOUD_AUTH_VAULT_TIMEOUT}: the total time allowed for each call to Vault. */
+        @WithDefault("10s")
+        Duration timeout();
+    }
 }

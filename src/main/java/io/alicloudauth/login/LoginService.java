@@ -70,7 +70,7 @@ public class LoginService {
         return tokens.issue(new IssueRequest(role.name, role.policies(), role.tokenNoDefaultPolicy,
                 metadata(identity, role.name), "alicloud-" + identity.principalId(),
                 entityId(identity), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
-                role.tokenPeriod, role.tokenNumUses, role.boundCidrs()));
+                role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), role.vaultTokenRole));
     }
 
     static Map<String, String> metadata(CallerIdentity identity, String roleName) {

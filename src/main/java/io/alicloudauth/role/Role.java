@@ -49,6 +49,10 @@ public class Role extends PanacheEntityBase {
     @Column(name = "token_bound_cidrs", nullable = false)
     public String tokenBoundCidrs = "";
 
+    /** With write-through on: the Vault token role to mint with ({@code auth/token/create/<role>}); empty for none. */
+    @Column(name = "vault_token_role", nullable = false)
+    public String vaultTokenRole = "";
+
     /** Which deprecated names ({@code policies}, {@code ttl}, ...) were last written, so reads echo them as Vault does. */
     @Column(name = "legacy_fields", nullable = false)
     public String legacyFields = "";

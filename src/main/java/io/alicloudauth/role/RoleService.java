@@ -17,6 +17,7 @@ import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
 import io.alicloudauth.api.Transactions;
+import io.alicloudauth.token.TokenService;
 
 /** Roles as SPEC §3: validation of every field, deprecated aliases, create-or-update that merges. */
 @ApplicationScoped
@@ -26,7 +27,13 @@ public class RoleService {
     private static final Set<String> TOKEN_TYPES = Set.of("default", "service", "batch");
     private static final Set<String> KNOWN_FIELDS = Set.of("role", "name", "arn", "token_policies", "token_ttl",
             "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses", "token_no_default_policy",
-            "token_type", "token_bound_cidrs", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
+            "token_type", "token_bound_cidrs", "vault_token_role", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
+
+    private final TokenService tokens;
+
+    public RoleService(TokenService tokens) {
+        this.tokens = tokens;
+    }
 
     /** A write's outcome: whether it created the role, and the fields it ignored (answered as Vault's warning). */
     public record WriteResult(boolean created, List<String> ignoredFields) {
@@ -51,9 +58,14 @@ public class RoleService {
         return Role.<Role>listAll().stream().map(r -> r.name).sorted().toList();
     }
 
-    @Transactional
+    /**
+     * Deletes a role. Its write-through tokens are revoked in Vault first (Vault would otherwise renew them without
+     * asking us); if Vault cannot be reached the role stays, and the delete can be retried.
+     */
     public void delete(String name) {
-        Role.deleteById(normaliseName(name));
+        String key = normaliseName(name);
+        tokens.revokeWriteThroughTokens(key);
+        Transactions.write(() -> Role.deleteById(key));
     }
 
     public WriteResult write(String rawName, Body body) {
@@ -93,6 +105,11 @@ public class RoleService {
         Optional<Integer> numUses = body.integer("token_num_uses");
         Optional<Boolean> noDefault = body.bool("token_no_default_policy");
         Optional<String> tokenType = body.string("token_type").map(t -> t.trim().toLowerCase(Locale.ROOT));
+        Optional<String> vaultTokenRole = body.string("vault_token_role").map(String::trim);
+        if (vaultTokenRole.isPresent() && !vaultTokenRole.get().isEmpty()
+                && !NAME.matcher(vaultTokenRole.get()).matches()) {
+            throw Body.invalid("vault_token_role", "\"" + shorten(vaultTokenRole.get()) + "\" is not a Vault token role name");
+        }
 
         List<String> newPolicies = policies.value.orElse(role.policies());
         if (newPolicies.contains("root")) {
@@ -146,6 +163,7 @@ public class RoleService {
         role.tokenNoDefaultPolicy = noDefault.orElse(role.tokenNoDefaultPolicy);
         role.tokenType = type;
         role.tokenBoundCidrs = cidrsJoined;
+        role.vaultTokenRole = vaultTokenRole.orElse(role.vaultTokenRole);
         role.legacyFields = String.join(",", legacy);
     }
 

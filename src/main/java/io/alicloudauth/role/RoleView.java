@@ -22,6 +22,7 @@ public final class RoleView {
         data.put("token_policies", role.policies());
         data.put("token_ttl", role.tokenTtl);
         data.put("token_type", role.tokenType);
+        data.put("vault_token_role", role.vaultTokenRole);
         List<String> legacy = role.legacy();
         if (legacy.contains("policies") && !role.policies().isEmpty()) {
             data.put("policies", role.policies());

@@ -7,6 +7,7 @@ import java.util.Map;
  * What a login asks {@link TokenService} to issue: the role's token terms and the caller's metadata.
  *
  * @param tokenType the role's {@code token_type}: {@code default}, {@code service} or {@code batch}
+ * @param vaultTokenRole with write-through, the Vault token role to mint with; empty for an orphan token
  */
 public record IssueRequest(
         String roleName,
@@ -21,5 +22,6 @@ public record IssueRequest(
         long explicitMaxTtl,
         long period,
         int numUses,
-        List<String> boundCidrs) {
+        List<String> boundCidrs,
+        String vaultTokenRole) {
 }

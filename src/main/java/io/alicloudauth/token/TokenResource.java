@@ -88,9 +88,13 @@ public class TokenResource {
     @POST
     @Path("revoke-accessor")
     public Response revokeAccessor(String body) {
-        Token token = tokens.byAccessor(required(body, "accessor"))
-                .orElseThrow(() -> ApiException.badRequest("invalid accessor"));
-        tokens.revoke(token);
+        String accessor = required(body, "accessor");
+        Token token = tokens.byAccessor(accessor).orElse(null);
+        if (token != null) {
+            tokens.revoke(token);
+        } else if (!tokens.revokeWriteThrough(accessor)) {
+            throw ApiException.badRequest("invalid accessor");
+        }
         return Response.noContent().build();
     }
 

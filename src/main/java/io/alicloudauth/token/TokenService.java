@@ -24,22 +24,29 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class TokenService {
 
     static final String LOGIN_PATH = "auth/alicloud/login";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TokenService.class);
 
     private final ObjectMapper json;
     private final RenewalCheck renewalCheck;
     private final RootToken root;
+    private final ExternalIssuer external;
 
-    public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root) {
+    public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, ExternalIssuer external) {
         this.json = json;
         this.renewalCheck = renewalCheck;
         this.root = root;
+        this.external = external;
     }
 
     /** A token presented by a caller, after this use was counted. {@code remainingUses} is 0 when unlimited. */
     public record Session(Token token, String presented, int remainingUses, boolean root) {
     }
 
+    /** Issues the login's token: locally, or in Vault when write-through is on. */
     public AuthView issue(IssueRequest request) {
+        if (external.enabled()) {
+            return issueInVault(request);
+        }
         long now = Instant.now().getEpochSecond();
         Lifetime life = Lifetime.of(now, now, request.ttl(), request.maxTtl(), request.explicitMaxTtl(),
                 request.period(), 0);
@@ -70,6 +77,54 @@ public class TokenService {
             return token;
         });
         return authView(token, clientToken, life.ttl());
+    }
+
+    /**
+     * Write-through: Vault mints the token; we keep its accessor and the login record. If the record cannot be
+     * stored, the token is revoked again in Vault so that no login is left half-done.
+     */
+    private AuthView issueInVault(IssueRequest request) {
+        AuthView minted = external.issue(request);
+        long now = Instant.now().getEpochSecond();
+        WriteThroughToken record = new WriteThroughToken();
+        record.accessor = minted.accessor();
+        record.roleName = request.roleName();
+        record.meta = toJson(request.metadata());
+        record.displayName = request.displayName();
+        record.creationTime = now;
+        record.expireTime = now + minted.leaseDuration();
+        try {
+            QuarkusTransaction.requiringNew().run(record::persist);
+        } catch (RuntimeException e) {
+            try {
+                external.revokeAccessor(minted.accessor());
+            } catch (RuntimeException revokeFailed) {
+                LOG.errorf("a Vault token (accessor %s) was minted but could not be recorded or revoked",
+                        minted.accessor());
+            }
+            throw e;
+        }
+        return minted;
+    }
+
+    /** Revokes, in Vault, every write-through token a role issued, then forgets them. Local tokens stay. */
+    public void revokeWriteThroughTokens(String roleName) {
+        List<String> accessors = QuarkusTransaction.requiringNew().call(() -> WriteThroughToken
+                .<WriteThroughToken>list("roleName", roleName).stream().map(t -> t.accessor).toList());
+        for (String accessor : accessors) {
+            revokeWriteThrough(accessor);
+        }
+    }
+
+    /** Revokes a write-through token by accessor; false if no such login record exists. */
+    public boolean revokeWriteThrough(String accessor) {
+        if (accessor == null || QuarkusTransaction.requiringNew()
+                .call(() -> WriteThroughToken.findById(accessor) == null)) {
+            return false;
+        }
+        external.revokeAccessor(accessor);
+        QuarkusTransaction.requiringNew().run(() -> WriteThroughToken.deleteById(accessor));
+        return true;
     }
 
     /**

@@ -1,0 +1,32 @@
+package io.alicloudauth.token;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** The login record of a token that lives in Vault (write-through): its accessor, never the token. */
+@Entity
+@Table(name = "vault_token")
+public class WriteThroughToken extends PanacheEntityBase {
+
+    @Id
+    public String accessor;
+
+    @Column(name = "role_name", nullable = false)
+    public String roleName;
+
+    @Column(nullable = false)
+    public String meta;
+
+    @Column(name = "display_name", nullable = false)
+    public String displayName;
+
+    @Column(name = "creation_time", nullable = false)
+    public long creationTime;
+
+    @Column(name = "expire_time", nullable = false)
+    public long expireTime;
+}
