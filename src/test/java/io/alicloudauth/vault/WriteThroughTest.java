@@ -1,0 +1,205 @@
+package io.alicloudauth.vault;
+
+import static io.alicloudauth.testing.Api.admin;
+import static io.alicloudauth.testing.Api.anyone;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.alicloudauth.testing.Api;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeStsResource;
+import io.alicloudauth.testing.FakeVault;
+import io.alicloudauth.testing.SignedLogin;
+import io.alicloudauth.testing.WriteThroughProfile;
+import io.alicloudauth.token.WriteThroughToken;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+
+@QuarkusTest
+@TestProfile(WriteThroughProfile.class)
+public class WriteThroughTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ROLE = "/v1/auth/alicloud/role/";
+
+    String vault() {
+        return ConfigProvider.getConfig().getValue("quarkus.vault.url", String.class);
+    }
+
+    void mode(FakeVault.Mode mode) {
+        RestAssured.given().baseUri(vault()).post("/__mode/" + mode).then().statusCode(204);
+    }
+
+    /** What the fake Vault was sent, token-create and revoke calls only. */
+    List<JsonNode> calls(String pathPrefix) throws Exception {
+        JsonNode all = JSON.readTree(RestAssured.given().baseUri(vault()).get("/__calls").asString());
+        List<JsonNode> out = new java.util.ArrayList<>();
+        all.forEach(c -> {
+            if (c.get("path").asText().startsWith(pathPrefix)) {
+                out.add(c);
+            }
+        });
+        return out;
+    }
+
+    static long records() {
+        return QuarkusTransaction.requiringNew().call(() -> WriteThroughToken.count());
+    }
+
+    @BeforeEach
+    void setUp() {
+        RestAssured.given().baseUri(vault()).post("/__reset").then().statusCode(204);
+        FakeStsResource.sts().reset();
+        Api.useFakeSts("5s");
+        Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev,ops\","
+                + "\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_explicit_max_ttl\":\"90m\","
+                + "\"token_num_uses\":3,\"token_no_default_policy\":true,\"token_period\":0,\"vault_token_role\":\"\"}");
+    }
+
+    static io.restassured.response.ValidatableResponse login() {
+        return anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then();
+    }
+
+    @Test
+    void loginMintsTheTokenInVaultWithEveryRoleField() throws Exception {
+        var answer = login().statusCode(200)
+                .body("auth.client_token", org.hamcrest.Matchers.startsWith("hvs.vault-minted-"))
+                .body("auth.policies", contains("dev", "ops"))
+                .body("auth.metadata.role_name", equalTo("dev-role"))
+                .body("auth.metadata.arn", equalTo(Callers.DEV.arn()))
+                .body("auth.lease_duration", equalTo(3600))
+                .body("auth.num_uses", equalTo(3))
+                .extract();
+        String token = answer.path("auth.client_token");
+        String accessor = answer.path("auth.accessor");
+
+        List<JsonNode> creates = calls("/v1/auth/token/create");
+        assertEquals(1, creates.size());
+        JsonNode call = creates.get(0);
+        assertEquals("/v1/auth/token/create-orphan", call.get("path").asText());
+        assertEquals(FakeVault.TOKEN, call.get("token").asText());
+        JsonNode body = call.get("body");
+        assertEquals(List.of("dev", "ops"), JSON.convertValue(body.get("policies"), List.class));
+        assertEquals(3600, seconds(body.get("ttl")));
+        assertEquals(5400, seconds(body.get("explicit_max_ttl")), "the smaller of max TTL (2h) and explicit (90m)");
+        assertEquals(3, body.get("num_uses").asInt());
+        assertTrue(body.get("no_default_policy").asBoolean());
+        assertTrue(body.get("renewable").asBoolean());
+        assertEquals("alicloud-" + Callers.DEV.principalId(), body.get("display_name").asText());
+        Map<?, ?> meta = JSON.convertValue(body.get("meta"), Map.class);
+        assertEquals(8, meta.size());
+        assertEquals(Callers.ACCOUNT, meta.get("account_id"));
+        assertEquals("dev-role", meta.get("role_name"));
+        assertFalse(body.has("period"));
+
+        // Our token endpoints answer only for local tokens; we never stored this one.
+        Api.withToken(token).get("/v1/auth/token/lookup-self").then().statusCode(403);
+        WriteThroughToken record = QuarkusTransaction.requiringNew().call(() -> WriteThroughToken.findById(accessor));
+        assertEquals("dev-role", record.roleName);
+        assertFalse(record.meta.contains(token));
+    }
+
+    @Test
+    void periodicRoleAndVaultTokenRoleAreSentAsSuch() throws Exception {
+        admin().body("{\"token_period\":\"15m\",\"token_num_uses\":0,\"vault_token_role\":\"alicloud-workloads\","
+                + "\"token_explicit_max_ttl\":0,\"token_max_ttl\":0}").post(ROLE + "dev-role").then().statusCode(204);
+        admin().get(ROLE + "dev-role").then().body("data.vault_token_role", equalTo("alicloud-workloads"));
+        login().statusCode(200).body("auth.lease_duration", equalTo(900));
+        JsonNode call = calls("/v1/auth/token/create").get(0);
+        assertEquals("/v1/auth/token/create/alicloud-workloads", call.get("path").asText());
+        assertEquals(900, seconds(call.get("body").get("period")));
+        assertFalse(call.get("body").has("explicit_max_ttl") && !call.get("body").get("explicit_max_ttl").isNull());
+        admin().body("{\"vault_token_role\":\"bad/role\"}").post(ROLE + "dev-role").then().statusCode(400)
+                .body("errors[0]", containsString("vault_token_role"));
+    }
+
+    @Test
+    void vaultFailuresAreA503AndLeaveNothingBehind() throws Exception {
+        long before = records();
+        for (FakeVault.Mode mode : List.of(FakeVault.Mode.SEALED, FakeVault.Mode.FORBIDDEN, FakeVault.Mode.RESET,
+                FakeVault.Mode.SLOW)) {
+            mode(mode);
+            long start = System.nanoTime();
+            login().statusCode(503).body("errors[0]", containsString("Vault"));
+            assertTrue((System.nanoTime() - start) / 1_000_000 < 5000, mode + " waited past the Vault timeout");
+        }
+        assertEquals(before, records());
+        mode(FakeVault.Mode.NORMAL);
+        login().statusCode(200);
+        assertEquals(before + 1, records());
+    }
+
+    @Test
+    void sealedVaultMessageSaysSo() {
+        mode(FakeVault.Mode.SEALED);
+        login().statusCode(503).body("errors[0]", containsString("sealed"));
+        mode(FakeVault.Mode.FORBIDDEN);
+        login().statusCode(503).body("errors[0]", containsString("permission denied"));
+    }
+
+    @Test
+    void adminRevokesAWriteThroughTokenByAccessorInVault() throws Exception {
+        String accessor = login().statusCode(200).extract().path("auth.accessor");
+        admin().body("{\"accessor\":\"" + accessor + "\"}").post("/v1/auth/token/revoke-accessor").then()
+                .statusCode(204);
+        List<JsonNode> revokes = calls("/v1/auth/token/revoke-accessor");
+        assertEquals(1, revokes.size());
+        assertEquals(accessor, revokes.get(0).get("body").get("accessor").asText());
+        admin().body("{\"accessor\":\"" + accessor + "\"}").post("/v1/auth/token/revoke-accessor").then()
+                .statusCode(400);
+    }
+
+    @Test
+    void deletingARoleRevokesItsTokensInVaultAndKeepsTheRoleIfVaultIsDown() throws Exception {
+        String first = login().statusCode(200).extract().path("auth.accessor");
+        String second = login().statusCode(200).extract().path("auth.accessor");
+        mode(FakeVault.Mode.SEALED);
+        admin().delete(ROLE + "dev-role").then().statusCode(503);
+        admin().get(ROLE + "dev-role").then().statusCode(200);
+        mode(FakeVault.Mode.NORMAL);
+        admin().delete(ROLE + "dev-role").then().statusCode(204);
+        List<String> revoked = calls("/v1/auth/token/revoke-accessor").stream()
+                .map(c -> c.get("body").get("accessor").asText()).toList();
+        assertTrue(revoked.contains(first) && revoked.contains(second), revoked.toString());
+        assertEquals(0, QuarkusTransaction.requiringNew()
+                .call(() -> WriteThroughToken.count("roleName", "dev-role")));
+    }
+
+    @Test
+    void readinessIncludesVault() {
+        RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem("Vault write-through"));
+        mode(FakeVault.Mode.SEALED);
+        RestAssured.get("/q/health/ready").then().statusCode(503);
+        mode(FakeVault.Mode.NORMAL);
+        RestAssured.get("/q/health/ready").then().statusCode(200);
+    }
+
+    /** A duration as the extension sends it: "3600s", "1h0m0s" or a number of seconds. */
+    static long seconds(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return 0;
+        }
+        if (value.isNumber()) {
+            return value.asLong();
+        }
+        return io.alicloudauth.api.Durations.parseSeconds(value.asText());
+    }
+}
