@@ -16,6 +16,13 @@ public interface AuthSettings {
      */
     Optional<String> rootToken();
 
+    /**
+     * {@code ALICLOUD_AUTH_STRICT}: refuse to start on an unsafe configuration (see {@code StartupSafety}). On by
+     * default in the packaged service ({@code %prod}); off in dev and tests.
+     */
+    @WithDefault("false")
+    boolean strict();
+
     /** Write-through: tokens minted in a real Vault or OpenBao instead of locally. */
     VaultWriteThrough vault();
 

@@ -42,6 +42,23 @@ public final class AppProcess implements AutoCloseable {
         return app;
     }
 
+    /** Starts {@code jar} expecting it to refuse to start: answers its exit code and output. */
+    public static String refused(Path jar, Map<String, String> env) throws Exception {
+        Path output = Files.createTempFile("alicloud-auth-", ".out");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the service started although it should have refused:\n"
+                    + Files.readString(output));
+        }
+        return "exit " + process.exitValue() + "\n" + Files.readString(output);
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }
