@@ -45,6 +45,7 @@ public class SysAndErrorsTest {
     @Test
     void probesAreUpWithTheDatabaseInReadiness() {
         RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Database")))
                 .body("checks.name", not(hasItem("Vault write-through")));
