@@ -62,10 +62,6 @@ public final class Body {
         return new Body((ObjectNode) parsed);
     }
 
-    public static Body of(ObjectNode node) {
-        return new Body(node);
-    }
-
     public boolean has(String field) {
         JsonNode value = node.get(field);
         return value != null && !value.isNull();

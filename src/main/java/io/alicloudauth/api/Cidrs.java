@@ -25,7 +25,7 @@ public final class Cidrs {
         for (String entry : entries) {
             String normal = normalise(entry);
             if (normal == null) {
-                throw Body.invalid(field, "\"" + shorten(entry) + "\" is not a CIDR block or an IP address");
+                throw Body.invalid(field, "\"" + Text.shorten(entry) + "\" is not a CIDR block or an IP address");
             }
             if (!out.contains(normal)) {
                 out.add(normal);
@@ -133,9 +133,5 @@ public final class Cidrs {
         }
         int mask = (0xff << (8 - rest)) & 0xff;
         return (a[full] & mask) == (b[full] & mask);
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

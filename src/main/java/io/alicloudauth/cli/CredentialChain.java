@@ -162,7 +162,7 @@ public final class CredentialChain {
         return present(a) ? a : present(b) ? b : fallback;
     }
 
-    private static String stripSlash(String s) {
+    static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -135,7 +135,7 @@ public final class LoginCommand {
             PrintStream err) {
         URI uri;
         try {
-            uri = URI.create(stripSlash(address) + "/v1/auth/" + mount + "/login");
+            uri = URI.create(CredentialChain.stripSlash(address) + "/v1/auth/" + mount + "/login");
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
                 return usage(err, "--address must be an http or https URL");
             }
@@ -149,7 +149,7 @@ public final class LoginCommand {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            err.println("alicloud-auth login: cannot reach " + stripSlash(address) + ": "
+            err.println("alicloud-auth login: cannot reach " + CredentialChain.stripSlash(address) + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
@@ -194,9 +194,5 @@ public final class LoginCommand {
 
     private static String firstPresent(String a, String b, String fallback) {
         return a != null && !a.isBlank() ? a : b != null && !b.isBlank() ? b : fallback;
-    }
-
-    private static String stripSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

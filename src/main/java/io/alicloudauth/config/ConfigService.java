@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.alicloudauth.api.Body;
+import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
 
 /** Reads and merges the mount configuration. */
@@ -61,7 +62,7 @@ public class ConfigService {
         for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                ignored.add(f.length() <= 64 ? f : f.substring(0, 64) + "...");
+                ignored.add(Text.shorten(f));
             }
         }
         return ignored;

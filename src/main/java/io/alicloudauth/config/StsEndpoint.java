@@ -40,9 +40,4 @@ public final class StsEndpoint {
         return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
                 || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
-
-    /** The base URL without a trailing slash. */
-    public static String base(String value) {
-        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
-    }
 }

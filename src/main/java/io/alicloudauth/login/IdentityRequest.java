@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
+import io.alicloudauth.api.Text;
 import io.alicloudauth.sts.StsRequest;
 
 /**
@@ -115,7 +116,7 @@ final class IdentityRequest {
         }
         String host = url.getHost().toLowerCase(Locale.ROOT);
         if (!HOST.matcher(host).matches()) {
-            throw Body.invalid(URL_FIELD, "host " + shorten(host) + " is not an Alibaba Cloud STS endpoint"
+            throw Body.invalid(URL_FIELD, "host " + Text.shorten(host) + " is not an Alibaba Cloud STS endpoint"
                     + " (sts.aliyuncs.com, sts.<region>.aliyuncs.com or sts-vpc.<region>.aliyuncs.com)");
         }
         return host;
@@ -141,7 +142,7 @@ final class IdentityRequest {
                 throw Body.invalid(URL_FIELD, "malformed percent-encoding in the query");
             }
             if (!QUERY_NAMES.contains(name)) {
-                throw Body.invalid(URL_FIELD, "unexpected query parameter " + shorten(name));
+                throw Body.invalid(URL_FIELD, "unexpected query parameter " + Text.shorten(name));
             }
             if (query.put(name, value) != null) {
                 throw Body.invalid(URL_FIELD, "duplicate query parameter " + name);
@@ -169,7 +170,7 @@ final class IdentityRequest {
         String actual = query.get(name);
         boolean ok = actual != null && (ignoreCase ? actual.equalsIgnoreCase(expected) : actual.equals(expected));
         if (!ok) {
-            String shown = actual == null ? "nothing" : SECRET_PARAMS.contains(name) ? "another value" : shorten(actual);
+            String shown = actual == null ? "nothing" : SECRET_PARAMS.contains(name) ? "another value" : Text.shorten(actual);
             throw Body.invalid(URL_FIELD, "query " + name + " must be " + expected + " but received " + shown);
         }
     }
@@ -185,7 +186,7 @@ final class IdentityRequest {
             throw Body.invalid(URL_FIELD, "query Timestamp must be UTC, as yyyy-MM-ddTHH:mm:ssZ");
         }
         if (Duration.between(timestamp, now).abs().compareTo(MAX_CLOCK_SKEW) > 0) {
-            throw Body.invalid(URL_FIELD, "query Timestamp " + shorten(text)
+            throw Body.invalid(URL_FIELD, "query Timestamp " + Text.shorten(text)
                     + " is more than 15 minutes away from the server's time: sign a fresh request");
         }
     }
@@ -230,7 +231,7 @@ final class IdentityRequest {
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             String name = e.getKey();
             if (!HEADER_NAME.matcher(name).matches()) {
-                throw Body.invalid(HEADERS_FIELD, "invalid header name " + shorten(name));
+                throw Body.invalid(HEADERS_FIELD, "invalid header name " + Text.shorten(name));
             }
             for (String value : e.getValue()) {
                 if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
@@ -273,18 +274,13 @@ final class IdentityRequest {
         } else if (value.isArray()) {
             for (JsonNode item : value) {
                 if (!item.isTextual()) {
-                    throw Body.invalid(HEADERS_FIELD, "received non-string value for header " + shorten(name));
+                    throw Body.invalid(HEADERS_FIELD, "received non-string value for header " + Text.shorten(name));
                 }
                 out.add(item.asText());
             }
         } else {
-            throw Body.invalid(HEADERS_FIELD, "unrecognized value type for header " + shorten(name));
+            throw Body.invalid(HEADERS_FIELD, "unrecognized value type for header " + Text.shorten(name));
         }
         return out;
-    }
-
-    private static String shorten(String s) {
-        String printable = s.replaceAll("[^\\x20-\\x7e]", "?");
-        return printable.length() <= 64 ? printable : printable.substring(0, 64) + "...";
     }
 }

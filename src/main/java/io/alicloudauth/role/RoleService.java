@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
 import io.alicloudauth.token.TokenService;
 
@@ -42,7 +43,7 @@ public class RoleService {
     /** The lowercased name, or a 400 if it is not {@code \w} at both ends and {@code \w.-} inside. */
     public static String normaliseName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw ApiException.badRequest("invalid role name \"" + shorten(name)
+            throw ApiException.badRequest("invalid role name \"" + Text.shorten(name)
                     + "\": use letters, digits and _ at both ends, and . - _ inside");
         }
         return name.toLowerCase(Locale.ROOT);
@@ -87,7 +88,7 @@ public class RoleService {
     private static void apply(Role role, Body body, boolean created) {
         String arn = body.string("arn").map(String::trim).orElse(null);
         if (arn != null && RoleArn.parse(arn).isEmpty()) {
-            throw Body.invalid("arn", "\"" + shorten(arn) + "\" is not a RAM role ARN (acs:ram::<account>:role/<name>)");
+            throw Body.invalid("arn", "\"" + Text.shorten(arn) + "\" is not a RAM role ARN (acs:ram::<account>:role/<name>)");
         }
         if (arn == null && created) {
             throw ApiException.badRequest("the arn is required to create a role");
@@ -108,7 +109,7 @@ public class RoleService {
         Optional<String> vaultTokenRole = body.string("vault_token_role").map(String::trim);
         if (vaultTokenRole.isPresent() && !vaultTokenRole.get().isEmpty()
                 && !NAME.matcher(vaultTokenRole.get()).matches()) {
-            throw Body.invalid("vault_token_role", "\"" + shorten(vaultTokenRole.get()) + "\" is not a Vault token role name");
+            throw Body.invalid("vault_token_role", "\"" + Text.shorten(vaultTokenRole.get()) + "\" is not a Vault token role name");
         }
 
         List<String> newPolicies = policies.value.orElse(role.policies());
@@ -117,7 +118,7 @@ public class RoleService {
         }
         for (String p : newPolicies) {
             if (p.length() > 128 || !p.matches("[\\w.@/+-]+")) {
-                throw Body.invalid(policies.field, "invalid policy name \"" + shorten(p) + "\"");
+                throw Body.invalid(policies.field, "invalid policy name \"" + Text.shorten(p) + "\"");
             }
         }
         if (numUses.isPresent() && numUses.get() < 0) {
@@ -126,7 +127,7 @@ public class RoleService {
         String type = tokenType.map(t -> t.isEmpty() || t.equals("default-service") ? "default" : t)
                 .orElse(role.tokenType);
         if (!TOKEN_TYPES.contains(type)) {
-            throw Body.invalid("token_type", "invalid 'token_type' value \"" + shorten(type)
+            throw Body.invalid("token_type", "invalid 'token_type' value \"" + Text.shorten(type)
                     + "\": use default, service or batch");
         }
         long newTtl = ttl.value.orElse(role.tokenTtl);
@@ -191,16 +192,9 @@ public class RoleService {
         for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!KNOWN_FIELDS.contains(f)) {
-                out.add(shorten(f));
+                out.add(Text.shorten(f));
             }
         }
         return out;
-    }
-
-    static String shorten(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 }

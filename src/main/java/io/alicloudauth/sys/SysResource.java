@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
+import io.alicloudauth.api.Text;
 import io.alicloudauth.token.Admin;
 
 /**
@@ -103,7 +104,7 @@ public class SysResource {
             throw ApiException.badRequest("missing type: this service provides the alicloud auth method");
         }
         if (!type.equals("alicloud")) {
-            throw ApiException.badRequest("unsupported auth method type \"" + (type.length() > 64 ? type.substring(0, 64) : type)
+            throw ApiException.badRequest("unsupported auth method type \"" + Text.shorten(type)
                     + "\": this service provides only alicloud");
         }
         return Response.noContent().build();
