@@ -29,7 +29,7 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FakeVault {
 
-    public enum Mode { NORMAL, SEALED, FORBIDDEN, SLOW, RESET }
+    public enum Mode { NORMAL, SEALED, FORBIDDEN, SLOW, RESET, REPEAT_ACCESSOR }
 
     public static final String TOKEN = "fake-vault-service-token";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -91,7 +91,7 @@ public final class FakeVault {
                 case RESET -> {
                     return;
                 }
-                case NORMAL -> { }
+                case NORMAL, REPEAT_ACCESSOR -> { }
             }
             if (path.equals("/v1/sys/health")) {
                 respond(exchange, 200, "{\"initialized\":true,\"sealed\":false,\"standby\":false}");
@@ -121,7 +121,7 @@ public final class FakeVault {
     }
 
     private void created(HttpExchange exchange, JsonNode request) throws IOException {
-        int n = counter.incrementAndGet();
+        int n = mode == Mode.REPEAT_ACCESSOR ? counter.get() : counter.incrementAndGet();
         String accessor = "vault-accessor-" + n;
         live.add(accessor);
         ArrayNode policies = JSON.createArrayNode();

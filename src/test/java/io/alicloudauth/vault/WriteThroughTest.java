@@ -147,6 +147,17 @@ public class WriteThroughTest {
     }
 
     @Test
+    void aTokenThatCannotBeRecordedIsRevokedInVaultAgain() throws Exception {
+        String accessor = login().statusCode(200).extract().path("auth.accessor");
+        // Vault answers with an accessor we already hold: the login record cannot be stored.
+        mode(FakeVault.Mode.REPEAT_ACCESSOR);
+        login().statusCode(503);
+        List<JsonNode> revokes = calls("/v1/auth/token/revoke-accessor");
+        assertEquals(1, revokes.size());
+        assertEquals(accessor, revokes.get(0).get("body").get("accessor").asText());
+    }
+
+    @Test
     void sealedVaultMessageSaysSo() {
         mode(FakeVault.Mode.SEALED);
         login().statusCode(503).body("errors[0]", containsString("sealed"));
