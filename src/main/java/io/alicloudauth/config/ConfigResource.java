@@ -35,6 +35,7 @@ public class ConfigResource {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("sts_endpoint", settings.stsEndpoint());
         data.put("sts_timeout", settings.stsTimeout().toSeconds());
+        data.put("alias_source", settings.aliasSource());
         return Envelope.data(data);
     }
 

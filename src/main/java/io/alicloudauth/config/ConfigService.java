@@ -17,18 +17,20 @@ import io.alicloudauth.api.Transactions;
 @ApplicationScoped
 public class ConfigService {
 
-    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout");
+    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source");
+    /** {@code principal_id} (Vault's), {@code role_arn}, {@code arn}, {@code principal_immutable_id}. */
+    public static final Set<String> ALIAS_SOURCES = Set.of("principal_id", "role_arn", "arn", "principal_immutable_id");
     static final long MAX_STS_TIMEOUT = 300;
 
     /** The effective configuration; defaults when none was ever written. */
-    public record Settings(String stsEndpoint, Duration stsTimeout) {
+    public record Settings(String stsEndpoint, Duration stsTimeout, String aliasSource) {
     }
 
     @Transactional
     public Settings current() {
         MountConfig config = MountConfig.findById(1);
-        return config == null ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT))
-                : new Settings(config.stsEndpoint, Duration.ofSeconds(config.stsTimeout));
+        return config == null ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT), "principal_id")
+                : new Settings(config.stsEndpoint, Duration.ofSeconds(config.stsTimeout), config.aliasSource);
     }
 
     /** Merges the sent fields after validating all of them; answers the names it ignored. */
@@ -44,6 +46,10 @@ public class ConfigService {
         if (timeout != null && (timeout < 1 || timeout > MAX_STS_TIMEOUT)) {
             throw Body.invalid("sts_timeout", "must be between 1s and " + MAX_STS_TIMEOUT + "s");
         }
+        String aliasSource = body.string("alias_source").map(String::trim).orElse(null);
+        if (aliasSource != null && !ALIAS_SOURCES.contains(aliasSource)) {
+            throw Body.invalid("alias_source", "must be principal_id, role_arn, arn or principal_immutable_id");
+        }
         Transactions.write(() -> {
             MountConfig config = MountConfig.findById(1);
             if (config == null) {
@@ -55,6 +61,9 @@ public class ConfigService {
             }
             if (timeout != null) {
                 config.stsTimeout = timeout;
+            }
+            if (aliasSource != null) {
+                config.aliasSource = aliasSource;
             }
             return config;
         });

@@ -25,6 +25,10 @@ public class MountConfig extends PanacheEntityBase {
     @Column(name = "sts_timeout", nullable = false)
     public long stsTimeout = DEFAULT_STS_TIMEOUT;
 
+    /** Which caller attribute names the identity alias (entity id, display name): see {@code ConfigService}. */
+    @Column(name = "alias_source", nullable = false)
+    public String aliasSource = "principal_id";
+
     @Version
     public long version;
 }

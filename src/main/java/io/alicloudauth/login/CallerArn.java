@@ -1,42 +1,59 @@
 package io.alicloudauth.login;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.alicloudauth.api.ApiException;
+import io.alicloudauth.role.ArnPattern;
 import io.alicloudauth.role.RoleArn;
 
 /**
- * The caller's ARN as STS reports it, {@code acs:ram::<account>:assumed-role/<role>/<session>}. Only assumed-role
- * callers may log in (as Vault): RAM users and the root account are refused.
+ * The caller's ARN as STS reports it: an assumed role ({@code acs:ram::<account>:assumed-role/<role>/<session>}),
+ * a RAM user ({@code acs:ram::<account>:user/<name>}), or something that may never log in (the root account).
  */
-public record CallerArn(String account, String roleName, String session) {
+public record CallerArn(String full, String account, Kind kind, String name, String session) {
 
-    private static final Pattern ASSUMED_ROLE =
-            Pattern.compile("acs:ram::([^:/]+):assumed-role/([^/]+)/(.+)");
+    public enum Kind { ASSUMED_ROLE, USER }
+
+    private static final Pattern ASSUMED_ROLE = Pattern.compile("acs:ram::([^:/]+):assumed-role/([^/]+)/(.+)");
+    private static final Pattern USER = Pattern.compile("acs:ram::([^:/]+):user/(.+)");
 
     /** The parsed ARN, or a 403 saying why this caller cannot log in. */
     public static CallerArn parse(String arn) {
-        Matcher m = ASSUMED_ROLE.matcher(arn == null ? "" : arn);
-        if (!m.matches()) {
-            throw ApiException.forbidden("only assumed-role callers may log in, but STS reported "
-                    + (arn == null ? "no arn" : describe(arn)));
+        String text = arn == null ? "" : arn;
+        Matcher m = ASSUMED_ROLE.matcher(text);
+        if (m.matches()) {
+            return new CallerArn(text, m.group(1), Kind.ASSUMED_ROLE, m.group(2), m.group(3));
         }
-        return new CallerArn(m.group(1), m.group(2), m.group(3));
+        m = USER.matcher(text);
+        if (m.matches()) {
+            return new CallerArn(text, m.group(1), Kind.USER, m.group(2), "");
+        }
+        throw ApiException.forbidden("only assumed-role callers and RAM users may log in, but STS reported "
+                + (text.matches("acs:ram::[^:]+:root") ? "the root account" : "an arn of another kind"));
     }
 
-    /** Vault's "IsMemberOf": same account, same role name (case-sensitive); the session is not checked. */
+    /** The role ARN an assumed-role caller derives from (session dropped); null for a user. */
+    public String roleArn() {
+        return kind == Kind.ASSUMED_ROLE ? "acs:ram::" + account + ":role/" + name : null;
+    }
+
+    /** Vault's "IsMemberOf": an assumed role of the same account and role name (case-sensitive). */
     public boolean matches(RoleArn role) {
-        return account.equals(role.account()) && roleName.equals(role.roleName());
+        return kind == Kind.ASSUMED_ROLE && account.equals(role.account()) && name.equals(role.roleName());
     }
 
-    private static String describe(String arn) {
-        if (arn.matches("acs:ram::[^:]+:user/.*")) {
-            return "a RAM user";
+    /**
+     * Whether a {@code bound_arns} pattern admits this caller: its own ARN, or for an assumed role the role ARN it
+     * derives from. RAM users match only {@code user/} patterns, since a pattern's resource type is literal.
+     */
+    public boolean matchesAny(List<ArnPattern> patterns) {
+        for (ArnPattern pattern : patterns) {
+            if (pattern.matches(full) || (kind == Kind.ASSUMED_ROLE && pattern.matches(roleArn()))) {
+                return true;
+            }
         }
-        if (arn.matches("acs:ram::[^:]+:root")) {
-            return "the root account";
-        }
-        return "an arn of another kind";
+        return false;
     }
 }

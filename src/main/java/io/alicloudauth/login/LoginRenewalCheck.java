@@ -24,7 +24,9 @@ public class LoginRenewalCheck implements RenewalCheck {
         Role role = roles.find(roleName)
                 .orElseThrow(() -> ApiException.forbidden("role entry not found: the token can no longer be renewed"));
         CallerArn caller = CallerArn.parse(metadata.get("arn"));
-        if (!caller.matches(role.roleArn())) {
+        String immutableId = RoleMatch.immutableId(caller, metadata.get("role_id"), metadata.get("user_id"),
+                metadata.get("principal_id"));
+        if (!RoleMatch.admits(role, caller, immutableId)) {
             throw ApiException.forbidden("the caller's arn does not match the role's arn");
         }
         return new Terms(role.tokenTtl, role.tokenMaxTtl, role.tokenPeriod);

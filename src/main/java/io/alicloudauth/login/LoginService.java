@@ -57,19 +57,21 @@ public class LoginService {
         ConfigService.Settings settings = config.current();
         CallerIdentity identity = sts.callerIdentity(request, settings.stsEndpoint(), settings.stsTimeout());
 
-        // Rule 7: the caller's ARN, its account, and the match with the role.
+        // Rule 7: the caller's ARN, its account, and the match with the role (arn, bound_arns, principal ids).
         CallerArn caller = CallerArn.parse(identity.arn());
         if (!caller.account().equals(identity.accountId())) {
             throw ApiException.forbidden("the caller's arn does not belong to the account STS reported");
         }
-        if (!caller.matches(role.roleArn())) {
+        String immutableId = RoleMatch.immutableId(caller, identity.roleId(), identity.userId(), identity.principalId());
+        if (!RoleMatch.admits(role, caller, immutableId)) {
             throw ApiException.forbidden("the caller's arn does not match the role's arn");
         }
+        String alias = aliasName(settings.aliasSource(), caller, identity, immutableId);
 
         // Rule 8: issue the token.
         return tokens.issue(new IssueRequest(role.name, role.policies(), role.tokenNoDefaultPolicy,
-                metadata(identity, role.name), "alicloud-" + identity.principalId(),
-                entityId(identity), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
+                metadata(identity, role.name), "alicloud-" + alias,
+                entityId(identity.accountId(), alias), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
                 role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), role.vaultTokenRole));
     }
 
@@ -86,9 +88,23 @@ public class LoginService {
         return meta;
     }
 
-    /** A stable id per caller principal within its account, as Vault's entity for the PrincipalId alias. */
-    private static String entityId(CallerIdentity identity) {
-        String alias = "alicloud:" + identity.accountId() + ":" + identity.principalId();
-        return UUID.nameUUIDFromBytes(alias.getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * The identity alias the mount's {@code alias_source} names: {@code principal_id} (Vault's choice),
+     * {@code role_arn} (the role ARN without session, or a user's ARN), {@code arn} (the full ARN), or
+     * {@code principal_immutable_id} (RoleId or UserId).
+     */
+    static String aliasName(String source, CallerArn caller, CallerIdentity identity, String immutableId) {
+        return switch (source) {
+            case "role_arn" -> caller.kind() == CallerArn.Kind.ASSUMED_ROLE ? caller.roleArn() : caller.full();
+            case "arn" -> caller.full();
+            case "principal_immutable_id" -> immutableId;
+            default -> identity.principalId();
+        };
+    }
+
+    /** A stable entity id per alias within its account: never keyed by a name without its account. */
+    private static String entityId(String account, String alias) {
+        String key = "alicloud:" + account + ":" + alias;
+        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

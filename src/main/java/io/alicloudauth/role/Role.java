@@ -49,6 +49,14 @@ public class Role extends PanacheEntityBase {
     @Column(name = "token_bound_cidrs", nullable = false)
     public String tokenBoundCidrs = "";
 
+    /** {@code bound_arns}: comma-joined ARN glob patterns ({@link ArnPattern}). */
+    @Column(name = "bound_arns", nullable = false)
+    public String boundArns = "";
+
+    /** {@code bound_principal_ids}: comma-joined RoleId/UserId values; empty for no restriction. */
+    @Column(name = "bound_principal_ids", nullable = false)
+    public String boundPrincipalIds = "";
+
     /** With write-through on: the Vault token role to mint with ({@code auth/token/create/<role>}); empty for none. */
     @Column(name = "vault_token_role", nullable = false)
     public String vaultTokenRole = "";
@@ -72,8 +80,17 @@ public class Role extends PanacheEntityBase {
         return split(legacyFields);
     }
 
-    public RoleArn roleArn() {
-        return RoleArn.parse(arn).orElseThrow();
+    /** The bound role ARN; empty when the role binds through {@code bound_arns} only. */
+    public java.util.Optional<RoleArn> roleArn() {
+        return RoleArn.parse(arn);
+    }
+
+    public List<ArnPattern> arnPatterns() {
+        return split(boundArns).stream().map(p -> ArnPattern.parse(p).orElseThrow()).toList();
+    }
+
+    public List<String> principalIds() {
+        return split(boundPrincipalIds);
     }
 
     static List<String> split(String joined) {

@@ -28,7 +28,7 @@ public class RoleService {
     private static final Set<String> TOKEN_TYPES = Set.of("default", "service", "batch");
     private static final Set<String> KNOWN_FIELDS = Set.of("role", "name", "arn", "token_policies", "token_ttl",
             "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses", "token_no_default_policy",
-            "token_type", "token_bound_cidrs", "vault_token_role", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
+            "token_type", "token_bound_cidrs", "vault_token_role", "bound_arns", "bound_principal_ids", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
 
     private final TokenService tokens;
 
@@ -87,11 +87,32 @@ public class RoleService {
     /** Validates every field first, then copies them in: a bad field changes nothing. */
     private static void apply(Role role, Body body, boolean created) {
         String arn = body.string("arn").map(String::trim).orElse(null);
-        if (arn != null && RoleArn.parse(arn).isEmpty()) {
+        if (arn != null && !arn.isEmpty() && RoleArn.parse(arn).isEmpty()) {
             throw Body.invalid("arn", "\"" + Text.shorten(arn) + "\" is not a RAM role ARN (acs:ram::<account>:role/<name>)");
         }
-        if (arn == null && created) {
-            throw ApiException.badRequest("the arn is required to create a role");
+        Optional<List<String>> boundArns = body.list("bound_arns");
+        for (String pattern : boundArns.orElse(List.of())) {
+            if (ArnPattern.parse(pattern).isEmpty()) {
+                throw Body.invalid("bound_arns", "\"" + Text.shorten(pattern) + "\" is not an ARN pattern such as"
+                        + " acs:ram::<account>:role/<name>, acs:ram::<account>:assumed-role/<role>/<session> or"
+                        + " acs:ram::<account>:user/<name>, with * globs inside a field");
+            }
+        }
+        Optional<List<String>> principalIds = body.list("bound_principal_ids");
+        for (String id : principalIds.orElse(List.of())) {
+            if (!id.matches("[\\w.:-]{1,128}")) {
+                throw Body.invalid("bound_principal_ids", "\"" + Text.shorten(id) + "\" is not a RoleId or UserId");
+            }
+        }
+        String newArn = arn != null ? arn : created ? "" : role.arn;
+        String newBoundArns = String.join(",", boundArns.orElse(created ? List.of() : Role.split(role.boundArns)));
+        if (newArn.isEmpty() && newBoundArns.isEmpty()) {
+            throw ApiException.badRequest(created ? "the arn is required to create a role (or bound_arns)"
+                    : "a role needs an arn or bound_arns: both would be empty");
+        }
+        String newPrincipalIds = String.join(",", principalIds.orElse(Role.split(role.boundPrincipalIds)));
+        if (newBoundArns.length() > 4000 || newPrincipalIds.length() > 4000) {
+            throw ApiException.badRequest("too many bound_arns or bound_principal_ids");
         }
 
         Set<String> legacy = new LinkedHashSet<>(role.legacy());
@@ -152,9 +173,9 @@ public class RoleService {
             throw ApiException.badRequest("too many token_policies or token_bound_cidrs");
         }
 
-        if (arn != null) {
-            role.arn = arn;
-        }
+        role.arn = newArn;
+        role.boundArns = newBoundArns;
+        role.boundPrincipalIds = newPrincipalIds;
         role.tokenPolicies = policiesJoined;
         role.tokenTtl = newTtl;
         role.tokenMaxTtl = newMaxTtl;

@@ -13,6 +13,8 @@ public final class RoleView {
     public static Map<String, Object> of(Role role) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("arn", role.arn);
+        data.put("bound_arns", Role.split(role.boundArns));
+        data.put("bound_principal_ids", role.principalIds());
         data.put("token_bound_cidrs", role.boundCidrs());
         data.put("token_explicit_max_ttl", role.tokenExplicitMaxTtl);
         data.put("token_max_ttl", role.tokenMaxTtl);

@@ -267,8 +267,9 @@ public class LoginTest {
     }
 
     @Test
-    void ramUserIsRefused() {
-        login(SignedLogin.as(Callers.USER).body()).statusCode(403).body("errors[0]", containsString("RAM user"));
+    void ramUserIsRefusedByARoleArnBinding() {
+        login(SignedLogin.as(Callers.USER).body()).statusCode(403)
+                .body("errors[0]", equalTo("the caller's arn does not match the role's arn"));
     }
 
     @Test

@@ -30,6 +30,36 @@ public final class Callers {
             "acs:ram::" + ACCOUNT + ":assumed-role/dev-role/s", "5555555555555555", "AssumedRoleUser",
             "300800000000000005:s", "300800000000000005");
 
+    /** An instance of the app-web RAM role. */
+    public static final FakeSts.Identity APP_WEB = assumed("STS.appweb", ACCOUNT, "app-web", "i-web-1", "301000000000000001");
+
+    /** app-web in another account. */
+    public static final FakeSts.Identity FOREIGN_APP_WEB = assumed("STS.foreignweb", "9999999999999999", "app-web",
+            "i-web-9", "301000000000000009");
+
+    /** CI sessions of ci-role, one building, one deploying. */
+    public static final FakeSts.Identity CI_BUILD = assumed("STS.cibuild", ACCOUNT, "ci-role", "build-42",
+            "302000000000000001");
+    public static final FakeSts.Identity CI_DEPLOY = assumed("STS.cideploy", ACCOUNT, "ci-role", "deploy-1",
+            "302000000000000001");
+
+    /** dev-role deleted and created again under the same name: a new RoleId. */
+    public static final FakeSts.Identity RECREATED_DEV = assumed("STS.recreated", ACCOUNT, "dev-role", "vm-ram-i-new",
+            "300899999999999999");
+
+    /** The RAM user deployer. */
+    public static final FakeSts.Identity DEPLOYER = new FakeSts.Identity("LTAIdeployer", "deployer-secret", null,
+            "acs:ram::" + ACCOUNT + ":user/deployer", ACCOUNT, "RAMUser", "200000000000000042", "");
+
+    /** The account's root credentials. */
+    public static final FakeSts.Identity ROOT = new FakeSts.Identity("LTAIrootkey", "root-secret", null,
+            "acs:ram::" + ACCOUNT + ":root", ACCOUNT, "Account", ACCOUNT, "");
+
+    static FakeSts.Identity assumed(String key, String account, String role, String session, String roleId) {
+        return new FakeSts.Identity(key, key + "-secret", "CAIS." + key, "acs:ram::" + account + ":assumed-role/"
+                + role + "/" + session, account, "AssumedRoleUser", roleId + ":" + session, roleId);
+    }
+
     private Callers() {
     }
 }

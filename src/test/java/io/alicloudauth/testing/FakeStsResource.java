@@ -21,7 +21,9 @@ public final class FakeStsResource {
         if (sts == null) {
             try {
                 sts = new FakeSts().add(Callers.DEV).add(Callers.OTHER_ACCOUNT).add(Callers.OPS).add(Callers.USER)
-                        .add(Callers.MISMATCHED);
+                        .add(Callers.MISMATCHED).add(Callers.APP_WEB).add(Callers.FOREIGN_APP_WEB)
+                        .add(Callers.CI_BUILD).add(Callers.CI_DEPLOY).add(Callers.RECREATED_DEV)
+                        .add(Callers.DEPLOYER).add(Callers.ROOT);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
