@@ -23,6 +23,18 @@ public interface AuthSettings {
     @WithDefault("false")
     boolean strict();
 
+    /** The audit log. */
+    Audit audit();
+
+    interface Audit {
+
+        /**
+         * {@code ALICLOUD_AUTH_AUDIT_FILE}: a file to append one JSON line to per login attempt and per request to a
+         * protected path, or {@code stdout}. Unset: no audit log. Once set, a login that cannot be audited fails.
+         */
+        Optional<String> file();
+    }
+
     /** Write-through: tokens minted in a real Vault or OpenBao instead of locally. */
     VaultWriteThrough vault();
 

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.audit.AuditLog;
 import io.alicloudauth.config.ConfigService;
 import io.alicloudauth.role.Role;
 import io.alicloudauth.role.RoleService;
@@ -29,16 +30,74 @@ public class LoginService {
     private final ConfigService config;
     private final StsClient sts;
     private final TokenService tokens;
+    private final AuditLog audit;
 
-    public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens) {
+    public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit) {
         this.roles = roles;
         this.config = config;
         this.sts = sts;
         this.tokens = tokens;
+        this.audit = audit;
     }
 
+    /** What an attempt got as far as knowing, for its audit line. */
+    private static final class Attempt {
+        String role;
+        String signature;
+        CallerIdentity identity;
+    }
+
+    /**
+     * One login attempt, audited: the audit sink must be writable before anything irreversible happens, and a
+     * token whose success line cannot be written is revoked again.
+     */
     public AuthView login(Body body, String clientAddress) {
+        Attempt attempt = new Attempt();
+        try {
+            audit.ensureWritable();
+            AuthView auth = attempt(body, clientAddress, attempt);
+            try {
+                audit.write("login", auditEntry(attempt, clientAddress, 200, null, auth));
+            } catch (ApiException e) {
+                tokens.revokeIssued(auth);
+                throw e;
+            }
+            return auth;
+        } catch (RuntimeException e) {
+            boolean auditFailure = e instanceof ApiException a && a.getMessage().startsWith("the audit log");
+            if (audit.enabled() && !auditFailure) {
+                int status = e instanceof ApiException a ? a.status() : 500;
+                String reason = e instanceof ApiException a ? a.getMessage() : "internal error";
+                audit.write("login", auditEntry(attempt, clientAddress, status, reason, null));
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, Object> auditEntry(Attempt attempt, String clientAddress, int status, String reason,
+            AuthView auth) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("outcome", auth != null ? "success" : "failure");
+        entry.put("status", status);
+        entry.put("role", attempt.role);
+        entry.put("client_address", clientAddress);
+        entry.put("caller_arn", attempt.identity == null ? null : attempt.identity.arn());
+        entry.put("account_id", attempt.identity == null ? null : attempt.identity.accountId());
+        entry.put("principal_id", attempt.identity == null ? null : attempt.identity.principalId());
+        entry.put("signature", audit.hmac(attempt.signature));
+        if (auth != null) {
+            entry.put("client_token", audit.hmac(auth.clientToken()));
+            entry.put("accessor", audit.hmac(auth.accessor()));
+            entry.put("policies", auth.policies());
+        } else {
+            entry.put("reason", reason);
+        }
+        return entry;
+    }
+
+    private AuthView attempt(Body body, String clientAddress, Attempt attempt) {
         String roleName = body.string("role").map(String::trim).orElse("");
+        attempt.role = roleName.isEmpty() ? null : io.alicloudauth.api.Text.shorten(roleName);
         if (roleName.isEmpty()) {
             throw ApiException.badRequest("missing role");
         }
@@ -46,6 +105,7 @@ public class LoginService {
 
         // Rules 1-3: decode, parse and validate the signed request; rebuild it from its validated parts.
         StsRequest request = IdentityRequest.parse(body, Instant.now());
+        attempt.signature = request.query().get("Signature");
 
         // Rule 4: the role exists and the caller's address is inside its bound CIDRs.
         Role role = roles.find(key).orElseThrow(() -> ApiException.forbidden("entry for role " + key + " not found"));
@@ -56,6 +116,7 @@ public class LoginService {
         // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
         ConfigService.Settings settings = config.current();
         CallerIdentity identity = sts.callerIdentity(request, settings.stsEndpoint(), settings.stsTimeout());
+        attempt.identity = identity;
 
         // Rule 7: the caller's ARN, its account, and the match with the role (arn, bound_arns, principal ids).
         CallerArn caller = CallerArn.parse(identity.arn());

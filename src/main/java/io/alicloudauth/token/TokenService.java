@@ -107,6 +107,13 @@ public class TokenService {
         return minted;
     }
 
+    /** Takes back a token this service just issued (locally or in Vault), when its login cannot complete. */
+    public void revokeIssued(AuthView auth) {
+        if (!revokeWriteThrough(auth.accessor())) {
+            QuarkusTransaction.requiringNew().run(() -> Token.deleteById(Secrets.hash(auth.clientToken())));
+        }
+    }
+
     /** Revokes, in Vault, every write-through token a role issued, then forgets them. Local tokens stay. */
     public void revokeWriteThroughTokens(String roleName) {
         List<String> accessors = QuarkusTransaction.requiringNew().call(() -> WriteThroughToken

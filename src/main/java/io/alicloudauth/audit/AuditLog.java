@@ -1,0 +1,155 @@
+package io.alicloudauth.audit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Transactions;
+import io.alicloudauth.config.AuthSettings;
+
+/**
+ * The audit log: one JSON line per login attempt and per request to a protected path, appended to
+ * {@code alicloud-auth.audit.file} (or stdout). Tokens, accessors and signatures appear only as
+ * {@code hmac-sha256:<hex>} under a per-install key, as Vault's audit devices write them, so a line can be matched
+ * to a token the reader holds without the log disclosing any.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
+
+    private final AuthSettings settings;
+    private final ObjectMapper json;
+    private volatile byte[] key;
+    private OutputStream out;
+
+    public AuditLog(AuthSettings settings, ObjectMapper json) {
+        this.settings = settings;
+        this.json = json;
+    }
+
+    public boolean enabled() {
+        return settings.audit().file().filter(f -> !f.isBlank()).isPresent();
+    }
+
+    /** Fails with a 503 unless the sink can be written: called before a login does anything irreversible. */
+    public void ensureWritable() {
+        if (enabled()) {
+            synchronized (this) {
+                open();
+            }
+        }
+    }
+
+    /** Appends one line; a 503 if it cannot. {@code entry} values are already safe to write (see {@link #hmac}). */
+    public void write(String type, Map<String, Object> entry) {
+        if (!enabled()) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("time", Instant.now().toString());
+        line.put("type", type);
+        line.putAll(entry);
+        byte[] bytes;
+        try {
+            bytes = (json.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        synchronized (this) {
+            try {
+                open().write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                closeQuietly();
+                LOG.errorf("audit log %s cannot be written: %s", settings.audit().file().orElse(""), e.getMessage());
+                throw ApiException.unavailable("the audit log cannot be written; the request was not carried out");
+            }
+        }
+    }
+
+    /** {@code hmac-sha256:<hex>} of a secret under the install's key; null stays null. */
+    public String hmac(String secret) {
+        if (secret == null || secret.isEmpty()) {
+            return secret;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
+            return "hmac-sha256:" + HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] key() {
+        byte[] k = key;
+        if (k == null) {
+            String hex = Transactions.write(() -> {
+                AuditKey existing = AuditKey.findById(1);
+                if (existing != null) {
+                    return existing.hmacKey;
+                }
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                AuditKey created = AuditKey.generate(HexFormat.of().formatHex(random));
+                created.persist();
+                return created.hmacKey;
+            });
+            k = HexFormat.of().parseHex(hex);
+            key = k;
+        }
+        return k;
+    }
+
+    private OutputStream open() {
+        if (out != null) {
+            return out;
+        }
+        String file = settings.audit().file().orElse("").trim();
+        if (file.equals("stdout")) {
+            out = System.out;
+            return out;
+        }
+        try {
+            out = Files.newOutputStream(Path.of(file), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE);
+            return out;
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("audit log %s cannot be opened: %s", file, e.getClass().getSimpleName());
+            throw ApiException.unavailable("the audit log cannot be written; the request was not carried out");
+        }
+    }
+
+    private void closeQuietly() {
+        if (out != null && out != System.out) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // already failing
+            }
+        }
+        out = null;
+    }
+}
