@@ -7,6 +7,7 @@ package io.alicloudauth.api;
 public class ApiException extends RuntimeException {
 
     private final int status;
+    private long retryAfterSeconds;
 
     public ApiException(int status, String message) {
         super(message, null, false, false);
@@ -21,6 +22,17 @@ public class ApiException extends RuntimeException {
 
     public int status() {
         return status;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+        ApiException e = new ApiException(429, message);
+        e.retryAfterSeconds = Math.max(1, retryAfterSeconds);
+        return e;
     }
 
     public static ApiException badRequest(String message) {

@@ -23,6 +23,38 @@ public interface AuthSettings {
     @WithDefault("false")
     boolean strict();
 
+    /** Login rate limits, per client address and per role (per instance). */
+    LoginLimits login();
+
+    interface LoginLimits {
+
+        /** {@code ALICLOUD_AUTH_LOGIN_RATE_PER_ADDRESS}: login attempts per minute from one client address; 0 = off. */
+        @WithDefault("600")
+        int ratePerAddress();
+
+        /** {@code ALICLOUD_AUTH_LOGIN_RATE_PER_ROLE}: login attempts per minute for one role; 0 = off. */
+        @WithDefault("6000")
+        int ratePerRole();
+    }
+
+    /** Bounds on the calls to STS, so that a flood of logins cannot exhaust threads or connections. */
+    StsLimits sts();
+
+    interface StsLimits {
+
+        /** {@code ALICLOUD_AUTH_STS_MAX_CONCURRENT_CALLS}: STS calls in flight at once. */
+        @WithDefault("64")
+        int maxConcurrentCalls();
+
+        /** {@code ALICLOUD_AUTH_STS_QUEUE}: logins that may wait for a free slot; more are refused at once (503). */
+        @WithDefault("256")
+        int queue();
+
+        /** {@code ALICLOUD_AUTH_STS_QUEUE_TIMEOUT}: how long a login waits for a slot before a 503. */
+        @WithDefault("2s")
+        Duration queueTimeout();
+    }
+
     /** The audit log. */
     Audit audit();
 

@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.api.RateLimiter;
+import io.alicloudauth.config.AuthSettings;
 import io.alicloudauth.audit.AuditLog;
 import io.alicloudauth.config.ConfigService;
 import io.alicloudauth.role.Role;
@@ -31,8 +33,13 @@ public class LoginService {
     private final StsClient sts;
     private final TokenService tokens;
     private final AuditLog audit;
+    private final AuthSettings settings;
+    private final RateLimiter perAddress = new RateLimiter();
+    private final RateLimiter perRole = new RateLimiter();
 
-    public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit) {
+    public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit,
+            AuthSettings settings) {
+        this.settings = settings;
         this.roles = roles;
         this.config = config;
         this.sts = sts;
@@ -74,6 +81,14 @@ public class LoginService {
         }
     }
 
+    private static void limit(RateLimiter limiter, String key, int perMinute, String what) {
+        long retryAfter = limiter.acquire(key, perMinute);
+        if (retryAfter > 0) {
+            throw ApiException.tooManyRequests("too many login attempts for " + what + ": at most " + perMinute
+                    + " a minute; retry after " + retryAfter + "s", retryAfter);
+        }
+    }
+
     private Map<String, Object> auditEntry(Attempt attempt, String clientAddress, int status, String reason,
             AuthView auth) {
         Map<String, Object> entry = new LinkedHashMap<>();
@@ -96,12 +111,15 @@ public class LoginService {
     }
 
     private AuthView attempt(Body body, String clientAddress, Attempt attempt) {
+        // Rate limits first: every attempt counts, valid or not.
+        limit(perAddress, clientAddress, settings.login().ratePerAddress(), "this address");
         String roleName = body.string("role").map(String::trim).orElse("");
         attempt.role = roleName.isEmpty() ? null : io.alicloudauth.api.Text.shorten(roleName);
         if (roleName.isEmpty()) {
             throw ApiException.badRequest("missing role");
         }
         String key = RoleService.normaliseName(roleName);
+        limit(perRole, key, settings.login().ratePerRole(), "role " + key);
 
         // Rules 1-3: decode, parse and validate the signed request; rebuild it from its validated parts.
         StsRequest request = IdentityRequest.parse(body, Instant.now());
@@ -114,8 +132,8 @@ public class LoginService {
         }
 
         // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
-        ConfigService.Settings settings = config.current();
-        CallerIdentity identity = sts.callerIdentity(request, settings.stsEndpoint(), settings.stsTimeout());
+        ConfigService.Settings mount = config.current();
+        CallerIdentity identity = sts.callerIdentity(request, mount.stsEndpoint(), mount.stsTimeout());
         attempt.identity = identity;
 
         // Rule 7: the caller's ARN, its account, and the match with the role (arn, bound_arns, principal ids).
@@ -127,7 +145,7 @@ public class LoginService {
         if (!RoleMatch.admits(role, caller, immutableId)) {
             throw ApiException.forbidden("the caller's arn does not match the role's arn");
         }
-        String alias = aliasName(settings.aliasSource(), caller, identity, immutableId);
+        String alias = aliasName(mount.aliasSource(), caller, identity, immutableId);
 
         // Rule 8: issue the token.
         return tokens.issue(new IssueRequest(role.name, role.policies(), role.tokenNoDefaultPolicy,

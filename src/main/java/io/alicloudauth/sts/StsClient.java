@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
+import io.alicloudauth.config.AuthSettings;
 import io.smallrye.mutiny.TimeoutException;
 
 /**
@@ -34,16 +38,51 @@ public class StsClient {
 
     private final StsRestClient rest;
     private final ObjectMapper json;
+    private final AuthSettings.StsLimits limits;
+    private final Semaphore slots;
+    private final AtomicInteger waiting = new AtomicInteger();
 
-    public StsClient(@RestClient StsRestClient rest, ObjectMapper json) {
+    public StsClient(@RestClient StsRestClient rest, ObjectMapper json, AuthSettings settings) {
         this.rest = rest;
         this.json = json;
+        this.limits = settings.sts();
+        this.slots = new Semaphore(Math.max(1, limits.maxConcurrentCalls()), true);
     }
 
     /**
      * @param endpoint the configured {@code sts_endpoint}, or empty to send to the request's own host over https
      */
     public CallerIdentity callerIdentity(StsRequest request, String endpoint, Duration timeout) {
+        acquireSlot();
+        try {
+            return call(request, endpoint, timeout);
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** A slot among the allowed concurrent calls: at once, or after a bounded wait in a bounded queue; else 503. */
+    private void acquireSlot() {
+        if (slots.tryAcquire()) {
+            return;
+        }
+        if (waiting.incrementAndGet() > limits.queue()) {
+            waiting.decrementAndGet();
+            throw ApiException.unavailable("too many logins in progress; try again shortly");
+        }
+        try {
+            if (!slots.tryAcquire(limits.queueTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw ApiException.unavailable("too many logins in progress; try again shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while waiting to call STS");
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    private CallerIdentity call(StsRequest request, String endpoint, Duration timeout) {
         String base = (endpoint == null || endpoint.isEmpty() ? "https://" + request.host() : stripSlash(endpoint)) + "/";
         Response response;
         try {

@@ -1,0 +1,110 @@
+package io.alicloudauth.login;
+
+import static io.alicloudauth.testing.Api.anyone;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.alicloudauth.testing.Api;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeSts;
+import io.alicloudauth.testing.FakeStsResource;
+import io.alicloudauth.testing.RawHttp;
+import io.alicloudauth.testing.SignedLogin;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+
+/** Login rate limits (429 + Retry-After, then recovery) and the cap on concurrent STS calls. */
+@QuarkusTest
+@TestProfile(LimitsTest.Tight.class)
+public class LimitsTest {
+
+    public static class Tight implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("alicloud-auth.login.rate-per-address", "100",
+                    "alicloud-auth.login.rate-per-role", "20",
+                    "alicloud-auth.sts.max-concurrent-calls", "2",
+                    "alicloud-auth.sts.queue", "1",
+                    "alicloud-auth.sts.queue-timeout", "1s");
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        FakeStsResource.sts().reset();
+        Api.useFakeSts("4s");
+        Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\"}");
+        Api.writeRole("limited", "{\"arn\":\"" + Callers.ROLE_ARN + "\"}");
+    }
+
+    @Test
+    void perAddressLimitAnswers429WithRetryAfterAndRecovers() throws Exception {
+        String body = "{}"; // invalid (no role): attempts count all the same
+        for (int i = 0; i < 100; i++) {
+            String answer = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
+            assertTrue(answer.startsWith("400"), i + ": " + answer);
+        }
+        String limited = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
+        assertTrue(limited.startsWith("429") && limited.contains("this address"), limited);
+        // Another address is not affected.
+        assertTrue(RawHttp.send("127.0.0.4", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body)
+                .startsWith("400"));
+        Thread.sleep(1100);
+        assertTrue(RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body)
+                .startsWith("400"));
+    }
+
+    @Test
+    void perRoleLimitAnswers429WithRetryAfterAndRecovers() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            anyone().body("{\"role\":\"limited\"}").post("/v1/auth/alicloud/login").then().statusCode(400);
+        }
+        String retryAfter = anyone().body("{\"role\":\"LIMITED\"}").post("/v1/auth/alicloud/login").then()
+                .statusCode(429).body("errors[0]", containsString("role limited")).extract().header("Retry-After");
+        assertEquals("3", retryAfter);
+        anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then().statusCode(200);
+        Thread.sleep(3100);
+        anyone().body(SignedLogin.as(Callers.DEV).role("limited").body()).post("/v1/auth/alicloud/login").then()
+                .statusCode(200);
+    }
+
+    @Test
+    void stsCallsBeyondTheCapWaitBrieflyThenGetA503() throws Exception {
+        FakeStsResource.sts().hangFor(Duration.ofMillis(2500));
+        FakeStsResource.sts().mode(FakeSts.Mode.HANG);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(pool.submit(() -> anyone().body(SignedLogin.as(Callers.DEV).body())
+                        .post("/v1/auth/alicloud/login").statusCode()));
+                Thread.sleep(50);
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> f : futures) {
+                statuses.add(f.get());
+            }
+            assertEquals(2, statuses.stream().filter(s -> s == 502).count(), statuses.toString());
+            assertEquals(3, statuses.stream().filter(s -> s == 503).count(), statuses.toString());
+            assertEquals(2, FakeStsResource.sts().requestCount(), "only the capped number reached STS");
+        } finally {
+            pool.shutdownNow();
+        }
+        FakeStsResource.sts().mode(FakeSts.Mode.NORMAL);
+        anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then().statusCode(200);
+    }
+}
