@@ -16,7 +16,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 public final class Transactions {
 
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 10;
 
     private Transactions() {
     }
@@ -29,7 +29,17 @@ public final class Transactions {
                 if (attempt >= ATTEMPTS || !isConflict(e)) {
                     throw e;
                 }
+                backOff(attempt);
             }
+        }
+    }
+
+    /** A short random pause, growing with the attempt, so that colliding writers do not collide again. */
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
