@@ -24,7 +24,6 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Transactions;
 import io.alicloudauth.config.AuthSettings;
 
@@ -84,7 +83,7 @@ public class AuditLog {
             } catch (IOException e) {
                 closeQuietly();
                 LOG.errorf("audit log %s cannot be written: %s", settings.audit().file().orElse(""), e.getMessage());
-                throw ApiException.unavailable("the audit log cannot be written; the request was not carried out");
+                throw new AuditUnavailable();
             }
         }
     }
@@ -138,7 +137,7 @@ public class AuditLog {
             return out;
         } catch (IOException | RuntimeException e) {
             LOG.errorf("audit log %s cannot be opened: %s", file, e.getClass().getSimpleName());
-            throw ApiException.unavailable("the audit log cannot be written; the request was not carried out");
+            throw new AuditUnavailable();
         }
     }
 

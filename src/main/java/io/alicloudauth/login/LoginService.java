@@ -12,8 +12,10 @@ import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
 import io.alicloudauth.api.RateLimiter;
-import io.alicloudauth.config.AuthSettings;
+import io.alicloudauth.api.Text;
 import io.alicloudauth.audit.AuditLog;
+import io.alicloudauth.audit.AuditUnavailable;
+import io.alicloudauth.config.AuthSettings;
 import io.alicloudauth.config.ConfigService;
 import io.alicloudauth.role.Role;
 import io.alicloudauth.role.RoleService;
@@ -39,12 +41,12 @@ public class LoginService {
 
     public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit,
             AuthSettings settings) {
-        this.settings = settings;
         this.roles = roles;
         this.config = config;
         this.sts = sts;
         this.tokens = tokens;
         this.audit = audit;
+        this.settings = settings;
     }
 
     /** What an attempt got as far as knowing, for its audit line. */
@@ -63,16 +65,17 @@ public class LoginService {
         try {
             audit.ensureWritable();
             AuthView auth = attempt(body, clientAddress, attempt);
-            try {
-                audit.write("login", auditEntry(attempt, clientAddress, 200, null, auth));
-            } catch (ApiException e) {
-                tokens.revokeIssued(auth);
-                throw e;
+            if (audit.enabled()) {
+                try {
+                    audit.write("login", auditEntry(attempt, clientAddress, 200, null, auth));
+                } catch (ApiException e) {
+                    tokens.revokeIssued(auth);
+                    throw e;
+                }
             }
             return auth;
         } catch (RuntimeException e) {
-            boolean auditFailure = e instanceof ApiException a && a.getMessage().startsWith("the audit log");
-            if (audit.enabled() && !auditFailure) {
+            if (audit.enabled() && !(e instanceof AuditUnavailable)) {
                 int status = e instanceof ApiException a ? a.status() : 500;
                 String reason = e instanceof ApiException a ? a.getMessage() : "internal error";
                 audit.write("login", auditEntry(attempt, clientAddress, status, reason, null));
@@ -114,7 +117,7 @@ public class LoginService {
         // Rate limits first: every attempt counts, valid or not.
         limit(perAddress, clientAddress, settings.login().ratePerAddress(), "this address");
         String roleName = body.string("role").map(String::trim).orElse("");
-        attempt.role = roleName.isEmpty() ? null : io.alicloudauth.api.Text.shorten(roleName);
+        attempt.role = roleName.isEmpty() ? null : Text.shorten(roleName);
         if (roleName.isEmpty()) {
             throw ApiException.badRequest("missing role");
         }

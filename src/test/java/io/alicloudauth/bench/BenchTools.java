@@ -1,0 +1,56 @@
+package io.alicloudauth.bench;
+
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import io.alicloudauth.cli.LoginData;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeStsResource;
+
+/**
+ * Helpers for {@code src/bench/run.sh} (not a test): {@code sts PORTFILE} runs the STS stand-in (the same
+ * {@code FakeSts} the tests use: real signature, nonce and timestamp checks, no artificial delay) until killed,
+ * writing its port to PORTFILE; {@code data N DIR} writes N distinct signed login bodies and N matching direct STS
+ * request paths (one per line), since every signed request may be used once.
+ */
+public final class BenchTools {
+
+    private BenchTools() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("sts")) {
+            var sts = FakeStsResource.sts();
+            Files.writeString(Path.of(args[1]), sts.url().substring(sts.url().lastIndexOf(':') + 1));
+            Thread.currentThread().join();
+        } else if (args[0].equals("data")) {
+            int n = Integer.parseInt(args[1]);
+            Path dir = Path.of(args[2]);
+            Files.createDirectories(dir);
+            String headers = "{\"User-Agent\":[\"bench\"],\"x-acs-action\":[\"GetCallerIdentity\"]}";
+            try (BufferedWriter bodies = Files.newBufferedWriter(dir.resolve("login-bodies.txt"), StandardCharsets.UTF_8);
+                    BufferedWriter paths = Files.newBufferedWriter(dir.resolve("sts-paths.txt"), StandardCharsets.UTF_8)) {
+                Instant now = Instant.now();
+                for (int i = 0; i < n; i++) {
+                    Map<String, String> query = LoginData.signedQuery(Callers.DEV.accessKeyId(), Callers.DEV.secret(),
+                            Callers.DEV.securityToken(), "cn-hangzhou", now, UUID.randomUUID().toString());
+                    String url = LoginData.url("sts.cn-hangzhou.aliyuncs.com", query);
+                    Map<String, String> body = LoginData.body("dev-role", url, headers);
+                    bodies.write("{\"role\":\"dev-role\",\"identity_request_url\":\"" + body.get("identity_request_url")
+                            + "\",\"identity_request_headers\":\"" + body.get("identity_request_headers") + "\"}\n");
+                    Map<String, String> direct = LoginData.signedQuery(Callers.DEV.accessKeyId(), Callers.DEV.secret(),
+                            Callers.DEV.securityToken(), "cn-hangzhou", now, UUID.randomUUID().toString());
+                    String directUrl = LoginData.url("x", direct);
+                    paths.write(directUrl.substring(directUrl.indexOf("/?")) + "\n");
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("usage: sts PORTFILE | data N DIR");
+        }
+    }
+}
