@@ -5,7 +5,6 @@ import static io.alicloudauth.testing.Api.anyone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +48,48 @@ public class LoadFaultsTest {
                 + "\"token_type\":\"default\",\"token_period\":0,\"token_explicit_max_ttl\":0}");
     }
 
+    /** Threads of this JVM but the fake STS's own (it runs in the test JVM, and hangs on purpose). */
     static int threads() {
-        return ManagementFactory.getThreadMXBean().getThreadCount();
+        return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> !t.getName().startsWith("fake-sts"))
+                .count();
+    }
+
+    /** Threads still inside the service's code: after the load and a pause, a stuck call would show here. */
+    static List<String> stuckInService() {
+        List<String> stuck = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith("io.alicloudauth.") && !frame.getClassName().contains("faults")
+                        && !frame.getClassName().contains("testing")) {
+                    stuck.add(thread.getName() + " at " + frame);
+                    break;
+                }
+            }
+        });
+        return stuck;
+    }
+
+    /**
+     * Connections open to the STS stand-in's port (from the service; the stand-in's own ends have it as the local
+     * port), read from /proc/net/tcp{,6}: a leak of outbound connections would show here.
+     */
+    static int connectionsToSts() throws Exception {
+        String url = FakeStsResource.sts().url();
+        String port = String.format("%04X", Integer.parseInt(url.substring(url.lastIndexOf(':') + 1)));
+        int count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            java.nio.file.Path path = java.nio.file.Path.of(table);
+            if (!java.nio.file.Files.exists(path)) {
+                continue;
+            }
+            for (String line : java.nio.file.Files.readAllLines(path)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[2].endsWith(":" + port) && !f[3].equals("06") && !f[3].equals("0A")) {
+                    count++; // any state but TIME_WAIT and LISTEN holds a descriptor
+                }
+            }
+        }
+        return count;
     }
 
     @Test
@@ -65,6 +104,7 @@ public class LoadFaultsTest {
         warmUp.shutdown();
         assertTrue(warmUp.awaitTermination(30, TimeUnit.SECONDS));
         int threadsBefore = threads();
+        int connectionsBefore = connectionsToSts();
         AtomicBoolean running = new AtomicBoolean(true);
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         ConcurrentLinkedQueue<String> tokens = new ConcurrentLinkedQueue<>();
@@ -92,6 +132,13 @@ public class LoadFaultsTest {
                 injected++;
                 Thread.sleep(400);
             }
+            // Refused connections: STS's address answers nothing for a moment.
+            sts.mode(FakeSts.Mode.NORMAL);
+            Api.admin().body("{\"sts_endpoint\":\"http://127.0.0.1:1\"}").post("/v1/auth/alicloud/config")
+                    .then().statusCode(204);
+            injected++;
+            Thread.sleep(400);
+            Api.useFakeSts("1s");
         }
         sts.mode(FakeSts.Mode.NORMAL);
         running.set(false);
@@ -111,11 +158,15 @@ public class LoadFaultsTest {
         }
         Thread.sleep(2000);
         int threadsAfter = threads();
-        assertTrue(threadsAfter <= threadsBefore + 8, "threads grew from " + threadsBefore + " to " + threadsAfter);
+        int connectionsAfter = connectionsToSts();
+        assertEquals(List.of(), stuckInService(), "threads left inside the service after the load");
+        assertTrue(threadsAfter <= threadsBefore + 16, "threads grew from " + threadsBefore + " to " + threadsAfter);
+        assertTrue(connectionsAfter <= connectionsBefore + 16,
+                "connections to STS grew from " + connectionsBefore + " to " + connectionsAfter);
         int tried = seen.values().stream().mapToInt(Integer::intValue).sum();
         System.out.println("STS faults under load: " + tried + " logins tried, " + injected + " faults injected, "
                 + seen + " by status, " + tokens.size() + " tokens all valid, 0 lost; threads " + threadsBefore
-                + " -> " + threadsAfter);
+                + " -> " + threadsAfter + ", connections to STS " + connectionsBefore + " -> " + connectionsAfter);
     }
 
     @Test
