@@ -46,9 +46,7 @@ public class HostileInputTest {
         System.out.println("HostileInputTest seed " + SEED + " (-Dfuzz.seed=" + SEED + " to replay)");
         FakeStsResource.sts().reset();
         Api.useFakeSts("5s");
-        Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev\","
-                + "\"token_bound_cidrs\":\"\",\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_num_uses\":0,"
-                + "\"token_type\":\"default\",\"token_period\":0,\"token_explicit_max_ttl\":0}");
+        Api.writeDevRole();
     }
 
     @Test

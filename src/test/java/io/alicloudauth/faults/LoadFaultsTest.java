@@ -43,9 +43,7 @@ public class LoadFaultsTest {
     void setUp() {
         FakeStsResource.sts().reset();
         Api.useFakeSts("1s");
-        Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev\","
-                + "\"token_bound_cidrs\":\"\",\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_num_uses\":0,"
-                + "\"token_type\":\"default\",\"token_period\":0,\"token_explicit_max_ttl\":0}");
+        Api.writeDevRole();
     }
 
     /** Threads of this JVM but the fake STS's own (it runs in the test JVM, and hangs on purpose). */

@@ -35,6 +35,17 @@ public final class Api {
         admin().body(json).post("/v1/auth/alicloud/role/" + name).then().statusCode(204);
     }
 
+    /**
+     * Writes dev-role bound to {@link Callers#ROLE_ARN} with policy dev, a 1h TTL and a 2h max, every other token
+     * field at its default: roles are shared by the test classes of one application, so each test sets all of it.
+     */
+    public static void writeDevRole() {
+        writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"bound_arns\":[],\"bound_principal_ids\":[],"
+                + "\"token_policies\":\"dev\",\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_num_uses\":0,"
+                + "\"token_period\":0,\"token_explicit_max_ttl\":0,\"token_type\":\"default\",\"token_bound_cidrs\":\"\","
+                + "\"token_no_default_policy\":false,\"vault_token_role\":\"\"}");
+    }
+
     /** Deletes every role, so a test can start from an empty mount. */
     public static void deleteAllRoles() {
         var response = admin().queryParam("list", "true").get("/v1/auth/alicloud/roles");

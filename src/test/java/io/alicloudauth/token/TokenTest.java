@@ -33,9 +33,7 @@ public class TokenTest {
     void stsAndRole() {
         FakeStsResource.sts().reset();
         Api.useFakeSts("5s");
-        Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev\","
-                + "\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_num_uses\":0,\"token_period\":0,"
-                + "\"token_explicit_max_ttl\":0,\"token_type\":\"default\",\"token_bound_cidrs\":\"\"}");
+        Api.writeDevRole();
     }
 
     static String login() {
