@@ -1,5 +1,6 @@
 package io.alicloudauth.api;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import jakarta.persistence.EntityExistsException;
@@ -37,7 +38,7 @@ public final class Transactions {
     /** A short random pause, growing with the attempt, so that colliding writers do not collide again. */
     private static void backOff(int attempt) {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

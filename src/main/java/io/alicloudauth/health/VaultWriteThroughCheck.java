@@ -1,5 +1,7 @@
 package io.alicloudauth.health;
 
+import java.util.concurrent.TimeoutException;
+import java.util.Locale;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -38,9 +40,9 @@ public class VaultWriteThroughCheck implements HealthCheck {
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             boolean ok = status == VaultHealthStatus.INITIALIZED_UNSEALED_ACTIVE
                     || status == VaultHealthStatus.UNSEALED_STANDBY || status == VaultHealthStatus.PERFORMANCE_STANDBY;
-            return response.status(ok).withData("status", status.name().toLowerCase(java.util.Locale.ROOT)).build();
+            return response.status(ok).withData("status", status.name().toLowerCase(Locale.ROOT)).build();
         } catch (Exception e) {
-            return response.down().withData("error", e instanceof java.util.concurrent.TimeoutException
+            return response.down().withData("error", e instanceof TimeoutException
                     ? "no answer within " + timeout.toSeconds() + "s" : "Vault could not be reached").build();
         }
     }

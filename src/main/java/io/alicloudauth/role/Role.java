@@ -1,5 +1,6 @@
 package io.alicloudauth.role;
 
+import java.util.Optional;
 import java.util.Arrays;
 import java.util.List;
 
@@ -81,7 +82,7 @@ public class Role extends PanacheEntityBase {
     }
 
     /** The bound role ARN; empty when the role binds through {@code bound_arns} only. */
-    public java.util.Optional<RoleArn> roleArn() {
+    public Optional<RoleArn> roleArn() {
         return RoleArn.parse(arn);
     }
 

@@ -1,5 +1,6 @@
 package io.alicloudauth.sys;
 
+import java.util.UUID;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,7 +53,7 @@ public class SysResource {
         table.put("alicloud/", mount("alicloud", "AliCloud RAM identities, served by alicloud-auth", "auth_alicloud_0001"));
         table.put("token/", mount("token", "token based credentials", "auth_token_0001"));
         Map<String, Object> body = new LinkedHashMap<>(table);
-        body.put("request_id", java.util.UUID.randomUUID().toString());
+        body.put("request_id", UUID.randomUUID().toString());
         body.put("lease_id", "");
         body.put("renewable", false);
         body.put("lease_duration", 0);

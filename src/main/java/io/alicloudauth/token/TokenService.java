@@ -1,5 +1,7 @@
 package io.alicloudauth.token;
 
+import java.util.Locale;
+import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +26,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class TokenService {
 
     static final String LOGIN_PATH = "auth/alicloud/login";
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TokenService.class);
+    private static final Logger LOG = Logger.getLogger(TokenService.class);
 
     private final ObjectMapper json;
     private final RenewalCheck renewalCheck;
@@ -284,7 +286,7 @@ public class TokenService {
     /** The role's policies, lowercased and sorted, plus {@code default} unless the role opts out. */
     static List<String> effectivePolicies(List<String> policies, boolean noDefault) {
         TreeSet<String> set = new TreeSet<>();
-        policies.forEach(p -> set.add(p.toLowerCase(java.util.Locale.ROOT)));
+        policies.forEach(p -> set.add(p.toLowerCase(Locale.ROOT)));
         if (!noDefault) {
             set.add("default");
         }
