@@ -113,6 +113,20 @@ for store in h2 postgresql; do
   STARTUP+=("| $store | JVM jar | $ready_ms ms | $rss_start | $rss_after |")
 done
 
+# A native binary, where one was built (./mvnw package -Dnative -Dquarkus.profile=pg): start time and RSS.
+NATIVE=$(ls target/*-runner 2>/dev/null | head -1 || true)
+if [ -n "$NATIVE" ]; then
+  start=$(date +%s%N)
+  QUARKUS_HTTP_PORT=$PORT ALICLOUD_AUTH_ROOT_TOKEN=$ROOT QUARKUS_DATASOURCE_USERNAME=postgres \
+    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:55432/alicloud_auth_bench" "$NATIVE" > "$OUT/app-native.log" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 3000); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.01; done
+  ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  STARTUP+=("| postgresql | native binary | $ready_ms ms | $(rss $APP_PID) | (not loaded) |")
+  kill $APP_PID; wait $APP_PID 2>/dev/null || true
+  APP_PID=
+fi
+
 {
   echo
   echo "| store | artifact | start to first ready probe | RSS after start | RSS after the load |"
