@@ -58,7 +58,11 @@ public class LimitsTest {
             String answer = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
             assertTrue(answer.startsWith("400"), i + ": " + answer);
         }
-        String limited = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
+        // The bucket refills as it drains (100 a minute): a slow machine may let a few more through first.
+        String limited = "";
+        for (int extra = 0; extra < 20 && !limited.startsWith("429"); extra++) {
+            limited = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
+        }
         assertTrue(limited.startsWith("429") && limited.contains("this address"), limited);
         // Another address is not affected.
         assertTrue(RawHttp.send("127.0.0.4", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body)
@@ -73,9 +77,13 @@ public class LimitsTest {
         for (int i = 0; i < 20; i++) {
             anyone().body("{\"role\":\"limited\"}").post("/v1/auth/alicloud/login").then().statusCode(400);
         }
-        String retryAfter = anyone().body("{\"role\":\"LIMITED\"}").post("/v1/auth/alicloud/login").then()
-                .statusCode(429).body("errors[0]", containsString("role limited")).extract().header("Retry-After");
-        assertEquals("3", retryAfter);
+        var limited = anyone().body("{\"role\":\"LIMITED\"}").post("/v1/auth/alicloud/login");
+        for (int extra = 0; extra < 5 && limited.statusCode() != 429; extra++) {
+            limited = anyone().body("{\"role\":\"LIMITED\"}").post("/v1/auth/alicloud/login");
+        }
+        limited.then().statusCode(429).body("errors[0]", containsString("role limited"));
+        int retryAfter = Integer.parseInt(limited.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 3, "Retry-After " + retryAfter + " for 20 a minute");
         anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then().statusCode(200);
         Thread.sleep(3100);
         anyone().body(SignedLogin.as(Callers.DEV).role("limited").body()).post("/v1/auth/alicloud/login").then()
