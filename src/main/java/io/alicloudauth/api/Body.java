@@ -6,12 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -26,6 +30,7 @@ public final class Body {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     static {
@@ -54,12 +59,39 @@ public final class Body {
         try {
             parsed = MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("failed to parse JSON input: " + e.getOriginalMessage());
+            throw ApiException.badRequest("failed to parse JSON input: " + whatIsWrong(e));
         }
         if (parsed == null || !parsed.isObject()) {
             throw ApiException.badRequest("failed to parse JSON input: expected a JSON object");
         }
         return new Body((ObjectNode) parsed);
+    }
+
+    /**
+     * What is wrong with a body that is not JSON, in our words: the library's message names its classes and
+     * features and quotes the body, and it would reach the caller and the audit log.
+     */
+    private static String whatIsWrong(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "nested more than 32 levels deep, or a value longer than " + MAX_BYTES + " characters";
+        }
+        if (e instanceof MismatchedInputException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Trailing token")) {
+            return "unexpected text after the JSON value";
+        }
+        if (e.getProcessor() instanceof JsonParser parser && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Duplicate field")) {
+            String name;
+            try {
+                name = parser.currentName();
+            } catch (java.io.IOException | RuntimeException unknown) {
+                name = null;
+            }
+            return "duplicate field" + (name == null ? "" : " \"" + Text.shorten(name) + "\"");
+        }
+        JsonLocation at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? "not valid JSON"
+                : "not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     public boolean has(String field) {

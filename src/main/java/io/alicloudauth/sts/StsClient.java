@@ -1,20 +1,24 @@
 package io.alicloudauth.sts;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.config.AuthSettings;
-import io.smallrye.mutiny.TimeoutException;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.vertx.core.Vertx;
 
 /**
  * Replays a validated GetCallerIdentity request and turns STS's answer into a {@link CallerIdentity} or an error:
@@ -36,14 +41,18 @@ public class StsClient {
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
     private static final Pattern ERROR_CODE = Pattern.compile("[A-Za-z0-9.]{1,64}");
 
-    private final StsRestClient rest;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String DISABLE_DEFAULT_MAPPER = "microprofile.rest.client.disable.default.mapper";
+
+    private final Map<Duration, StsRestClient> clients = new ConcurrentHashMap<>();
+    private final Vertx vertx;
     private final ObjectMapper json;
     private final AuthSettings.StsLimits limits;
     private final Semaphore slots;
     private final AtomicInteger waiting = new AtomicInteger();
 
-    public StsClient(@RestClient StsRestClient rest, ObjectMapper json, AuthSettings settings) {
-        this.rest = rest;
+    public StsClient(Vertx vertx, ObjectMapper json, AuthSettings settings) {
+        this.vertx = vertx;
         this.json = json;
         this.limits = settings.sts();
         this.slots = new Semaphore(Math.max(1, limits.maxConcurrentCalls()), true);
@@ -84,36 +93,84 @@ public class StsClient {
 
     private CallerIdentity call(StsRequest request, String endpoint, Duration timeout) {
         String base = (endpoint == null || endpoint.isEmpty() ? "https://" + request.host() : stripSlash(endpoint)) + "/";
+        long deadline = System.nanoTime() + timeout.toNanos();
         Response response;
         try {
-            response = rest.call(base, request.query(), request.headers()).await().atMost(timeout);
-        } catch (WebApplicationException e) {
-            response = e.getResponse();
-        } catch (TimeoutException e) {
-            throw ApiException.badGateway("STS did not answer within " + timeout.toSeconds() + "s");
+            response = client(timeout).call(base, request.query(), request.headers());
         } catch (RuntimeException e) {
+            if (isTimeout(e)) {
+                throw ApiException.badGateway("STS did not answer within " + timeout.toSeconds() + "s");
+            }
             LOG.debugf("STS call to %s failed: %s", base, e.getClass().getSimpleName());
             throw ApiException.badGateway(isConnect(e) ? "STS could not be reached" : "STS call failed");
         }
         try (Response r = response) {
-            return read(r);
+            return read(r.getStatus(), readBody(r, deadline, timeout));
         }
     }
 
-    private CallerIdentity read(Response response) {
+    /**
+     * At most {@link #MAX_RESPONSE_BYTES} of the answer, read from the stream before the deadline; an answer that
+     * declares or turns out to be longer, or that is still arriving at the deadline, is abandoned (the connection
+     * is reset, the rest never read) and is a 502.
+     */
+    private String readBody(Response response, long deadline, Duration timeout) {
         int status = response.getStatus();
         if (response.getLength() > MAX_RESPONSE_BYTES) {
+            abort(response);
             throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
         }
-        String body;
+        if (!response.hasEntity()) {
+            return "";
+        }
+        InputStream in = response.readEntity(InputStream.class);
+        long remaining = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        AtomicBoolean late = new AtomicBoolean();
+        long timer = vertx.setTimer(remaining, id -> {
+            late.set(true);
+            abort(in);
+        });
         try {
-            body = response.hasEntity() ? response.readEntity(String.class) : "";
-        } catch (RuntimeException e) {
-            throw ApiException.badGateway("STS answered with an unreadable body (HTTP " + status + ")");
+            byte[] body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            if (body.length > MAX_RESPONSE_BYTES) {
+                abort(in);
+                throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
+            }
+            return new String(body, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ApiException a) {
+                throw a;
+            }
+            abort(in);
+            throw ApiException.badGateway(late.get() ? "STS did not answer within " + timeout.toSeconds() + "s"
+                    : "STS answered with an unreadable body (HTTP " + status + ")");
+        } finally {
+            vertx.cancelTimer(timer);
         }
-        if (body.length() > MAX_RESPONSE_BYTES) {
-            throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
+    }
+
+    private static void abort(Object body) {
+        if (body instanceof BoundedBody bounded) {
+            bounded.abort();
+        } else if (body instanceof Response response && response.hasEntity()
+                && response.readEntity(InputStream.class) instanceof BoundedBody bounded) {
+            bounded.abort();
         }
+    }
+
+    /** One REST client per total timeout (1s to 300s, so few): the idle timeout of its connection is the total. */
+    private StsRestClient client(Duration timeout) {
+        return clients.computeIfAbsent(timeout, t -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create("http://127.0.0.1:9")) // every call names its own base URL (@Url)
+                .connectTimeout(Math.min(CONNECT_TIMEOUT.toMillis(), t.toMillis()), TimeUnit.MILLISECONDS)
+                .readTimeout(t.toMillis(), TimeUnit.MILLISECONDS)
+                .followRedirects(false)
+                .property(DISABLE_DEFAULT_MAPPER, true)
+                .register(new BoundedBody.Filter())
+                .build(StsRestClient.class));
+    }
+
+    private CallerIdentity read(int status, String body) {
         JsonNode node = parse(body);
         if (status >= 400 && status < 500) {
             String code = field(node, "Code");
@@ -135,8 +192,29 @@ public class StsClient {
         if (isBlank(arn) || isBlank(account) || isBlank(type) || isBlank(principal)) {
             throw ApiException.badGateway("STS answer lacks Arn, AccountId, IdentityType or PrincipalId");
         }
-        return new CallerIdentity(arn, account, type, principal, orEmpty(field(node, "UserId")),
-                orEmpty(field(node, "RoleId")), orEmpty(field(node, "RequestId")));
+        return new CallerIdentity(bounded("Arn", arn, 256), bounded("AccountId", account, 32),
+                bounded("IdentityType", type, 32), bounded("PrincipalId", principal, 256),
+                bounded("UserId", orEmpty(field(node, "UserId")), 64),
+                bounded("RoleId", orEmpty(field(node, "RoleId")), 64),
+                bounded("RequestId", orEmpty(field(node, "RequestId")), 64));
+    }
+
+    /**
+     * Every value taken from STS is bounded and printable ASCII before it goes anywhere (a column, a log line, a
+     * token's metadata): real values are far shorter (an ARN is about 100 characters).
+     */
+    static String bounded(String name, String value, int max) {
+        if (value.length() > max) {
+            throw ApiException.badGateway("STS answered with an oversized " + name + " (" + value.length()
+                    + " characters, at most " + max + ")");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw ApiException.badGateway("STS answered with a " + name + " that is not printable ASCII");
+            }
+        }
+        return value;
     }
 
     private JsonNode parse(String body) {
@@ -164,6 +242,15 @@ public class StsClient {
     private static boolean isConnect(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof ConnectException || t.getClass().getSimpleName().contains("Connect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
                 return true;
             }
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.alicloudauth.api.ApiException;
@@ -21,6 +22,9 @@ import io.quarkus.vault.client.VaultClientException;
 import io.quarkus.vault.client.api.auth.token.VaultAuthTokenCreateAuthResult;
 import io.quarkus.vault.client.api.auth.token.VaultAuthTokenCreateTokenParams;
 import io.quarkus.vault.client.api.common.VaultTokenType;
+import io.quarkus.vault.runtime.VaultConfigHolder;
+import io.quarkus.vault.runtime.client.MutinyVertxClientFactory;
+import io.vertx.core.Vertx;
 
 /**
  * Write-through: mints login tokens in a real Vault or OpenBao through the Quarkus Vault extension's
@@ -34,10 +38,18 @@ public class VaultTokenIssuer implements ExternalIssuer {
 
     private final AuthSettings settings;
     private final Instance<VaultClient> client;
+    private final Instance<VaultConfigHolder> vaultConfig;
+    private final Vertx vertx;
+    private final boolean trustAll;
+    private volatile VaultClient bounded;
 
-    public VaultTokenIssuer(AuthSettings settings, Instance<VaultClient> client) {
+    public VaultTokenIssuer(AuthSettings settings, Instance<VaultClient> client, Instance<VaultConfigHolder> vaultConfig,
+            Vertx vertx, @ConfigProperty(name = "quarkus.tls.trust-all", defaultValue = "false") boolean trustAll) {
         this.settings = settings;
         this.client = client;
+        this.vaultConfig = vaultConfig;
+        this.vertx = vertx;
+        this.trustAll = trustAll;
     }
 
     @Override
@@ -111,9 +123,24 @@ public class VaultTokenIssuer implements ExternalIssuer {
         return b <= 0 ? a : Math.min(a, b);
     }
 
+    /**
+     * The extension's client (its URL, TLS settings and authentication) with an executor that reads answers to a
+     * bounded size ({@link BoundedVaultHttpClient}).
+     */
     private VaultClient vault() {
+        VaultClient ready = bounded;
+        if (ready != null) {
+            return ready;
+        }
         try {
-            return client.get();
+            synchronized (this) {
+                if (bounded == null) {
+                    var web = MutinyVertxClientFactory.createHttpClient(vertx,
+                            vaultConfig.get().getVaultRuntimeConfig(), trustAll);
+                    bounded = client.get().configure().executor(new BoundedVaultHttpClient(web)).build();
+                }
+                return bounded;
+            }
         } catch (RuntimeException e) {
             throw ApiException.unavailable("write-through is on but the Vault client is not configured"
                     + " (set QUARKUS_VAULT_URL and its authentication)");
@@ -143,6 +170,8 @@ public class VaultTokenIssuer implements ExternalIssuer {
                     : status == 503 ? "Vault is sealed or in maintenance"
                     : status == 429 ? "Vault is rate limiting"
                     : "Vault answered HTTP " + status;
+        } else if (cause instanceof VaultClientException v && v.hasErrorContaining("response too large")) {
+            reason = "Vault answered with more than " + BoundedVaultHttpClient.MAX_RESPONSE_BYTES + " bytes";
         } else {
             reason = "Vault could not be reached";
         }
