@@ -45,6 +45,23 @@ public final class RateLimiter {
         }
     }
 
+    /** Like {@link #acquire} but spends nothing (and remembers nothing): 0 when an attempt could go ahead now. */
+    public long peek(String key, int perMinute) {
+        if (perMinute <= 0 || key == null) {
+            return 0;
+        }
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        double perNano = perMinute / 60e9;
+        synchronized (bucket) {
+            double tokens = Math.min(perMinute, bucket.tokens + (now - bucket.last) * perNano);
+            return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano / 1e9);
+        }
+    }
+
     private static boolean isFull(Bucket bucket, long now, double perNano, int perMinute) {
         synchronized (bucket) {
             return bucket.tokens + (now - bucket.last) * perNano >= perMinute;

@@ -30,8 +30,14 @@ public class RequestGuards {
 
     void install(@Observes Router router) {
         router.route("/v1/*").order(Integer.MIN_VALUE + 10).handler(RequestGuards::refuseUnsupported);
-        router.route("/v1/*").order(Integer.MIN_VALUE + 11)
-                .handler(BodyHandler.create(false).setBodyLimit(Body.MAX_BYTES).setHandleFileUploads(false));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(Body.MAX_BYTES).setHandleFileUploads(false);
+        router.route("/v1/*").order(Integer.MIN_VALUE + 11).handler(ctx -> {
+            if (hasBody(ctx)) {
+                bodies.handle(ctx);
+            } else {
+                ctx.next(); // nothing to read: the REST layer sees an empty body as before
+            }
+        });
         router.route().order(Integer.MIN_VALUE).failureHandler(RequestGuards::errorBody);
     }
 
@@ -43,6 +49,14 @@ public class RequestGuards {
         } else {
             ctx.next();
         }
+    }
+
+    private static boolean hasBody(RoutingContext ctx) {
+        if (ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            return true;
+        }
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        return length != null && !length.trim().equals("0");
     }
 
     private static void errorBody(RoutingContext ctx) {

@@ -9,7 +9,7 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.alicloudauth.api.ApiException;
-import io.alicloudauth.api.ClientAddress;
+import io.alicloudauth.api.ClientAddresses;
 import io.alicloudauth.api.ErrorBody;
 import io.alicloudauth.token.ClientToken;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,9 +18,11 @@ import io.vertx.core.http.HttpServerRequest;
 public class AuditFilter {
 
     private final AuditLog audit;
+    private final ClientAddresses addresses;
 
-    public AuditFilter(AuditLog audit) {
+    public AuditFilter(AuditLog audit, ClientAddresses addresses) {
         this.audit = audit;
+        this.addresses = addresses;
     }
 
     @ServerResponseFilter
@@ -32,7 +34,7 @@ public class AuditFilter {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("method", request.getMethod());
         entry.put("path", path);
-        entry.put("client_address", ClientAddress.of(http));
+        entry.put("client_address", addresses.of(http));
         entry.put("token", audit.hmac(ClientToken.from(request::getHeaderString)));
         entry.put("status", response.getStatus());
         if (response.getEntity() instanceof ErrorBody error && !error.errors().isEmpty()) {

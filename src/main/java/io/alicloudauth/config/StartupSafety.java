@@ -21,7 +21,8 @@ import io.quarkus.runtime.StartupEvent;
  * <li>write-through to a plain-http Vault that is not on loopback (minted tokens would cross the network in
  * clear);</li>
  * <li>a stored {@code sts_endpoint} that is plain http to a non-loopback host (written by hand or by an older
- * version).</li>
+ * version);</li>
+ * <li>proxy address forwarding without trusted proxies (anyone could choose their client address).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -29,12 +30,18 @@ public class StartupSafety {
 
     private final AuthSettings settings;
     private final Optional<String> vaultUrl;
+    private final boolean forwarding;
+    private final Optional<List<String>> trustedProxies;
     private final ConfigService config;
 
     public StartupSafety(AuthSettings settings, @ConfigProperty(name = "quarkus.vault.url") Optional<String> vaultUrl,
+            @ConfigProperty(name = "quarkus.http.proxy.proxy-address-forwarding", defaultValue = "false") boolean forwarding,
+            @ConfigProperty(name = "quarkus.http.proxy.trusted-proxies") Optional<List<String>> trustedProxies,
             ConfigService config) {
         this.settings = settings;
         this.vaultUrl = vaultUrl;
+        this.forwarding = forwarding;
+        this.trustedProxies = trustedProxies;
         this.config = config;
     }
 
@@ -59,6 +66,10 @@ public class StartupSafety {
             } else if (isPlainHttpOffLoopback(url)) {
                 problems.add("QUARKUS_VAULT_URL " + url + " is plain http to a host that is not loopback: use https");
             }
+        }
+        if (forwarding && trustedProxies.map(l -> l.stream().allMatch(String::isBlank)).orElse(true)) {
+            problems.add("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING=true without QUARKUS_HTTP_PROXY_TRUSTED_PROXIES:"
+                    + " name the proxies (IP addresses or CIDR blocks) whose forwarded headers may be believed");
         }
         String endpoint = config.current().stsEndpoint();
         if (!endpoint.isEmpty() && StsEndpoint.problem(endpoint) != null) {

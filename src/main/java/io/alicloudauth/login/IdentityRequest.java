@@ -47,6 +47,9 @@ final class IdentityRequest {
     private static final Set<String> QUERY_NAMES = Set.of("AccessKeyId", "Action", "Format", "RegionId",
             "SecurityToken", "Signature", "SignatureMethod", "SignatureNonce", "SignatureType", "SignatureVersion",
             "Timestamp", "Version");
+    /** Headers that name the API call: when sent, they must agree with the signed query's Action and Version. */
+    private static final Map<String, String> PINNED_HEADERS = Map.of("x-acs-action", "GetCallerIdentity",
+            "x-acs-version", "2015-04-01");
     /** Parameters whose values are secret or single-use: never quoted in an error. */
     private static final Set<String> SECRET_PARAMS = Set.of("Signature", "SecurityToken", "SignatureNonce",
             "AccessKeyId");
@@ -239,6 +242,12 @@ final class IdentityRequest {
                 }
             }
             String lower = name.toLowerCase(Locale.ROOT);
+            String pinned = PINNED_HEADERS.get(lower);
+            if (pinned != null && !e.getValue().stream().allMatch(pinned::equals)) {
+                // Not signed, so never let them say something other than the signed query does.
+                throw Body.invalid(HEADERS_FIELD, "header " + lower + " must be " + pinned + " (as the signed query"
+                        + " says) or absent");
+            }
             if (lower.startsWith("x-acs-") || FORWARDED_HEADERS.contains(lower)) {
                 forwarded.merge(lower, String.join(", ", e.getValue()), (a, b) -> a + ", " + b);
             }

@@ -8,8 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
-import io.alicloudauth.api.Body;
-import io.alicloudauth.api.ClientAddress;
+import io.alicloudauth.api.ClientAddresses;
 import io.alicloudauth.api.Envelope;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -20,14 +19,16 @@ import io.vertx.core.http.HttpServerRequest;
 public class LoginResource {
 
     private final LoginService login;
+    private final ClientAddresses addresses;
 
-    public LoginResource(LoginService login) {
+    public LoginResource(LoginService login, ClientAddresses addresses) {
         this.login = login;
+        this.addresses = addresses;
     }
 
     @POST
     public Envelope post(String body, @Context HttpServerRequest request) {
-        return Envelope.auth(login.login(Body.parse(body, false), ClientAddress.of(request)));
+        return Envelope.auth(login.login(body, addresses.of(request)));
     }
 
     @PUT

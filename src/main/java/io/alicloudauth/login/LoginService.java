@@ -60,11 +60,11 @@ public class LoginService {
      * One login attempt, audited: the audit sink must be writable before anything irreversible happens, and a
      * token whose success line cannot be written is revoked again.
      */
-    public AuthView login(Body body, String clientAddress) {
+    public AuthView login(String rawBody, String clientAddress) {
         Attempt attempt = new Attempt();
         try {
             audit.ensureWritable();
-            AuthView auth = attempt(body, clientAddress, attempt);
+            AuthView auth = attempt(rawBody, clientAddress, attempt);
             if (audit.enabled()) {
                 try {
                     audit.write("login", auditEntry(attempt, clientAddress, 200, null, auth));
@@ -84,8 +84,8 @@ public class LoginService {
         }
     }
 
-    private static void limit(RateLimiter limiter, String key, int perMinute, String what) {
-        long retryAfter = limiter.acquire(key, perMinute);
+    private static void limit(RateLimiter limiter, String key, int perMinute, String what, boolean spend) {
+        long retryAfter = spend ? limiter.acquire(key, perMinute) : limiter.peek(key, perMinute);
         if (retryAfter > 0) {
             throw ApiException.tooManyRequests("too many login attempts for " + what + ": at most " + perMinute
                     + " a minute; retry after " + retryAfter + "s", retryAfter);
@@ -113,16 +113,19 @@ public class LoginService {
         return entry;
     }
 
-    private AuthView attempt(Body body, String clientAddress, Attempt attempt) {
-        // Rate limits first: every attempt counts, valid or not.
-        limit(perAddress, clientAddress, settings.login().ratePerAddress(), "this address");
+    private AuthView attempt(String rawBody, String clientAddress, Attempt attempt) {
+        // Every attempt counts against its address, valid or not, malformed bodies included. A role's budget is
+        // only checked here; it is spent by attempts that STS verified and the role admits (below), so that
+        // nobody can lock a role out by sending its name.
+        limit(perAddress, clientAddress, settings.login().ratePerAddress(), "this address", true);
+        Body body = Body.parse(rawBody, false);
         String roleName = body.string("role").map(String::trim).orElse("");
         attempt.role = roleName.isEmpty() ? null : Text.shorten(roleName);
         if (roleName.isEmpty()) {
             throw ApiException.badRequest("missing role");
         }
         String key = RoleService.normaliseName(roleName);
-        limit(perRole, key, settings.login().ratePerRole(), "role " + key);
+        limit(perRole, key, settings.login().ratePerRole(), "role " + key, false);
 
         // Rules 1-3: decode, parse and validate the signed request; rebuild it from its validated parts.
         StsRequest request = IdentityRequest.parse(body, Instant.now());
@@ -148,6 +151,7 @@ public class LoginService {
         if (!RoleMatch.admits(role, caller, immutableId)) {
             throw ApiException.forbidden("the caller's arn does not match the role's arn");
         }
+        limit(perRole, key, settings.login().ratePerRole(), "role " + key, true);
         String alias = aliasName(mount.aliasSource(), caller, identity, immutableId);
 
         // Rule 8: issue the token.

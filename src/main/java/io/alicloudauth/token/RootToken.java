@@ -35,6 +35,7 @@ public class RootToken {
                         + MIN_LENGTH + " characters long");
             }
             hash = Secrets.sha256(configured);
+            forgetGenerated();
             return;
         }
         hash = HexFormat.of().parseHex(storedOrGenerated());
@@ -43,6 +44,17 @@ public class RootToken {
     public boolean matches(String presented) {
         byte[] expected = hash;
         return presented != null && expected != null && MessageDigest.isEqual(Secrets.sha256(presented), expected);
+    }
+
+    /**
+     * A configured root token retires a generated one for good: if the setting is removed later, a new token is
+     * generated (and printed once) rather than the old one, which may have leaked since, coming back to life.
+     */
+    private static void forgetGenerated() {
+        if (Transactions.write(() -> RootTokenRecord.deleteById(1))) {
+            System.out.println("alicloud-auth: the generated root token is retired: ALICLOUD_AUTH_ROOT_TOKEN is set");
+            System.out.flush();
+        }
     }
 
     private static String storedOrGenerated() {

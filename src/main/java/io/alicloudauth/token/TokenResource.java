@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
-import io.alicloudauth.api.ClientAddress;
+import io.alicloudauth.api.ClientAddresses;
 import io.alicloudauth.api.Envelope;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -24,9 +24,11 @@ import io.vertx.core.http.HttpServerRequest;
 public class TokenResource {
 
     private final TokenService tokens;
+    private final ClientAddresses addresses;
 
-    public TokenResource(TokenService tokens) {
+    public TokenResource(TokenService tokens, ClientAddresses addresses) {
         this.tokens = tokens;
+        this.addresses = addresses;
     }
 
     @GET
@@ -114,7 +116,7 @@ public class TokenResource {
     }
 
     private TokenService.Session session(HttpHeaders headers, HttpServerRequest request) {
-        return tokens.use(ClientToken.from(headers::getHeaderString), ClientAddress.of(request));
+        return tokens.use(ClientToken.from(headers::getHeaderString), addresses.of(request));
     }
 
     private static String required(String raw, String field) {
