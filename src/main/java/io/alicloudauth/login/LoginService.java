@@ -136,6 +136,10 @@ public class LoginService {
         if (!role.boundCidrs().isEmpty() && !Cidrs.contains(role.boundCidrs(), clientAddress)) {
             throw ApiException.permissionDenied();
         }
+        String unbindable = tokens.cannotBind(role.boundCidrs(), role.vaultTokenRole);
+        if (unbindable != null) {
+            throw ApiException.forbidden("role " + key + ": " + unbindable);
+        }
 
         // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
         ConfigService.Settings mount = config.current();
@@ -158,7 +162,7 @@ public class LoginService {
         return tokens.issue(new IssueRequest(role.name, role.policies(), role.tokenNoDefaultPolicy,
                 metadata(identity, role.name), "alicloud-" + alias,
                 entityId(identity.accountId(), alias), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
-                role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), role.vaultTokenRole));
+                role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), role.vaultTokenRole, role.bindingVersion));
     }
 
     static Map<String, String> metadata(CallerIdentity identity, String roleName) {

@@ -66,6 +66,10 @@ public class Role extends PanacheEntityBase {
     @Column(name = "legacy_fields", nullable = false)
     public String legacyFields = "";
 
+    /** Raised whenever {@code arn}, {@code bound_arns} or {@code bound_principal_ids} change. */
+    @Column(name = "binding_version", nullable = false)
+    public long bindingVersion;
+
     @Version
     public long version;
 

@@ -69,19 +69,50 @@ public class RoleService {
         Transactions.write(() -> Role.deleteById(key));
     }
 
+    /**
+     * Creates or updates a role. When its binding ({@code arn}, {@code bound_arns}, {@code bound_principal_ids})
+     * changes, the write-through tokens minted under the old binding are revoked in Vault right after, as deletion
+     * does (Vault would otherwise renew them without asking us). If Vault cannot be reached the role is written but
+     * those tokens stay recorded: the answer is a 503 saying so, and the next write of the role revokes them.
+     */
     public WriteResult write(String rawName, Body body) {
         String name = normaliseName(rawName);
-        return Transactions.write(() -> {
+        Written written = Transactions.write(() -> {
             Role existing = Role.findById(name);
             boolean created = existing == null;
             Role role = created ? new Role() : existing;
+            String binding = created ? null : binding(role);
             apply(role, body, created);
+            String unbindable = tokens.cannotBind(role.boundCidrs(), role.vaultTokenRole);
+            if (unbindable != null) {
+                throw Body.invalid("token_bound_cidrs", unbindable);
+            }
+            if (binding != null && !binding.equals(binding(role))) {
+                role.bindingVersion++;
+            }
             if (created) {
                 role.name = name;
                 role.persist();
             }
-            return new WriteResult(created, ignored(body));
+            return new Written(created, role.bindingVersion);
         });
+        try {
+            if (tokens.writeThrough()) {
+                tokens.revokeWriteThroughTokens(name, written.bindingVersion());
+            }
+        } catch (ApiException e) {
+            throw new ApiException(503, "the role was written, but tokens minted in Vault under its previous arn,"
+                    + " bound_arns or bound_principal_ids could not all be revoked yet (" + e.getMessage()
+                    + "); write the role again to retry", e);
+        }
+        return new WriteResult(written.created(), ignored(body));
+    }
+
+    private record Written(boolean created, long bindingVersion) {
+    }
+
+    private static String binding(Role role) {
+        return role.arn + "\n" + role.boundArns + "\n" + role.boundPrincipalIds;
     }
 
     /** Validates every field first, then copies them in: a bad field changes nothing. */

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param tokenType the role's {@code token_type}: {@code default}, {@code service} or {@code batch}
  * @param vaultTokenRole with write-through, the Vault token role to mint with; empty for an orphan token
+ * @param bindingVersion the role's binding version at login, kept with a write-through token's record
  */
 public record IssueRequest(
         String roleName,
@@ -23,5 +24,6 @@ public record IssueRequest(
         long period,
         int numUses,
         List<String> boundCidrs,
-        String vaultTokenRole) {
+        String vaultTokenRole,
+        long bindingVersion) {
 }

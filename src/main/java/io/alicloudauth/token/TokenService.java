@@ -95,6 +95,7 @@ public class TokenService {
         record.displayName = request.displayName();
         record.creationTime = now;
         record.expireTime = now + minted.leaseDuration();
+        record.bindingVersion = request.bindingVersion();
         try {
             QuarkusTransaction.requiringNew().run(record::persist);
         } catch (RuntimeException e) {
@@ -116,13 +117,41 @@ public class TokenService {
         }
     }
 
+    /** Whether login tokens are minted in Vault (write-through). */
+    public boolean writeThrough() {
+        return external.enabled();
+    }
+
+    /**
+     * Why write-through cannot issue a token for a role bound to these CIDRs, or null when it can (or is off):
+     * {@code auth/token/create-orphan} cannot bind a token to addresses, so it would be usable from anywhere; a Vault
+     * token role with {@code token_bound_cidrs} can.
+     */
+    public String cannotBind(List<String> boundCidrs, String vaultTokenRole) {
+        if (!external.enabled() || boundCidrs.isEmpty() || (vaultTokenRole != null && !vaultTokenRole.isEmpty())) {
+            return null;
+        }
+        return "with write-through, a role with token_bound_cidrs needs a vault_token_role whose token_bound_cidrs"
+                + " bind the Vault token (auth/token/create-orphan cannot carry CIDRs)";
+    }
+
     /** Revokes, in Vault, every write-through token a role issued, then forgets them. Local tokens stay. */
     public void revokeWriteThroughTokens(String roleName) {
+        revokeWriteThroughTokens(roleName, Long.MAX_VALUE);
+    }
+
+    /**
+     * Revokes, in Vault, the write-through tokens a role issued under a binding older than {@code bindingVersion};
+     * answers how many. Stops at the first that Vault will not revoke (the rest stay recorded, for the next try).
+     */
+    public int revokeWriteThroughTokens(String roleName, long bindingVersion) {
         List<String> accessors = QuarkusTransaction.requiringNew().call(() -> WriteThroughToken
-                .<WriteThroughToken>list("roleName", roleName).stream().map(t -> t.accessor).toList());
+                .<WriteThroughToken>list("roleName = ?1 and bindingVersion < ?2", roleName, bindingVersion).stream()
+                .map(t -> t.accessor).toList());
         for (String accessor : accessors) {
             revokeWriteThrough(accessor);
         }
+        return accessors.size();
     }
 
     /** Revokes a write-through token by accessor; false if no such login record exists. */

@@ -29,4 +29,8 @@ public class WriteThroughToken extends PanacheEntityBase {
 
     @Column(name = "expire_time", nullable = false)
     public long expireTime;
+
+    /** The role's binding version when this token was minted ({@code Role.bindingVersion}). */
+    @Column(name = "binding_version", nullable = false)
+    public long bindingVersion;
 }

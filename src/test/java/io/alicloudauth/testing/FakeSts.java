@@ -31,7 +31,14 @@ import io.alicloudauth.cli.RequestSigner;
  */
 public final class FakeSts {
 
-    public enum Mode { NORMAL, FAIL_503, HANG, GARBAGE, RESET, REDIRECT, HUGE, ERROR_WITHOUT_CODE, MISSING_FIELDS }
+    public enum Mode { NORMAL, FAIL_503, HANG, GARBAGE, RESET, REDIRECT, HUGE, ERROR_WITHOUT_CODE, MISSING_FIELDS,
+        /** 200 without Content-Length: a chunked body of up to 300 MB, for as long as the client reads it. */
+        CHUNKED_HUGE,
+        /** A well-formed identity whose Arn is 5,000 characters long. */
+        LONG_ARN }
+
+    /** Bytes of the last CHUNKED_HUGE body that the client took before it stopped reading. */
+    public final java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
 
     /** A credential STS knows, and who it belongs to. */
     public record Identity(String accessKeyId, String secret, String securityToken, String arn, String accountId,
@@ -135,6 +142,23 @@ public final class FakeSts {
                 }
                 case HUGE -> respond(exchange, 200, "{\"Arn\":\"" + "a".repeat(200_000) + "\"}");
                 case ERROR_WITHOUT_CODE -> respond(exchange, 400, "bad request");
+                case CHUNKED_HUGE -> {
+                    streamed.set(0);
+                    exchange.sendResponseHeaders(200, 0);
+                    byte[] chunk = ("{\"Arn\":\"" + "a".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        for (long sent = 0; sent < 300L * 1024 * 1024; sent += chunk.length) {
+                            out.write(chunk);
+                            out.flush();
+                            streamed.addAndGet(chunk.length);
+                        }
+                    } catch (IOException readerWentAway) {
+                        // the client stopped reading: what we want to see
+                    }
+                }
+                case LONG_ARN -> respond(exchange, 200, "{\"RequestId\":\"r\",\"IdentityType\":\"AssumedRoleUser\","
+                        + "\"AccountId\":\"5138828231865461\",\"PrincipalId\":\"300800:s\",\"Arn\":\"acs:ram::"
+                        + "5138828231865461:assumed-role/dev-role/" + "s".repeat(5000) + "\"}");
                 case MISSING_FIELDS -> respond(exchange, 200, "{\"RequestId\":\"r\",\"AccountId\":\"1\"}");
                 case NORMAL -> answer(exchange, query, body.length);
             }
