@@ -55,6 +55,50 @@ class PersistenceIT {
     }
 
     @Test
+    void aConfiguredRootTokenRetiresTheGeneratedOne() throws Exception {
+        Path dir = Files.createTempDirectory("alicloud-auth-root");
+        Map<String, String> generated = Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + dir.resolve("db"));
+        Map<String, String> configured = Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + dir.resolve("db"),
+                "ALICLOUD_AUTH_ROOT_TOKEN", "configured-root-token-0123456789");
+        String first;
+        try (AppProcess app = AppProcess.start(H2_JAR, generated)) {
+            Matcher m = GENERATED.matcher(app.output());
+            assertTrue(m.find());
+            first = m.group(1);
+            at(app, first).get("/v1/sys/auth").then().statusCode(200);
+        }
+        try (AppProcess app = AppProcess.start(H2_JAR, configured)) {
+            at(app, first).get("/v1/sys/auth").then().statusCode(403);
+            assertTrue(app.output().contains("the generated root token is retired"), app.output());
+        }
+        // The setting removed again: the old generated token stays dead; a new one is generated and shown once.
+        try (AppProcess app = AppProcess.start(H2_JAR, generated)) {
+            at(app, first).get("/v1/sys/auth").then().statusCode(403);
+            Matcher m = GENERATED.matcher(app.output());
+            assertTrue(m.find(), app.output());
+            assertFalse(m.group(1).equals(first));
+            at(app, m.group(1)).get("/v1/sys/auth").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void oversizedAndInvalidRequestsLeaveAtMostADebugLineEach() throws Exception {
+        Path dir = Files.createTempDirectory("alicloud-auth-flood");
+        try (AppProcess app = AppProcess.start(H2_JAR, Map.of("QUARKUS_DATASOURCE_JDBC_URL",
+                "jdbc:h2:file:" + dir.resolve("db"), "ALICLOUD_AUTH_ROOT_TOKEN", "flood-root-token-0123456789"))) {
+            int linesBefore = app.output().split("\n").length;
+            for (int i = 0; i < 5; i++) {
+                String answer = io.alicloudauth.faults.RedTeamTest.chunked(app.port, "/v1/auth/alicloud/login",
+                        3 * 1024 * 1024);
+                assertTrue(answer.startsWith("HTTP/1.1 413") && answer.contains("request body too large"), answer);
+                at(app, null).body("{\"role\":").post("/v1/auth/alicloud/login").then().statusCode(400);
+            }
+            String after = app.output();
+            assertEquals(linesBefore, after.split("\n").length, "requests were logged:\n" + after);
+        }
+    }
+
+    @Test
     void rolesTokensAndTheGeneratedRootTokenSurviveRestartAndKill() throws Exception {
         Path dir = Files.createTempDirectory("alicloud-auth-h2");
         Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + dir.resolve("db"));

@@ -51,6 +51,25 @@ public final class Cidrs {
         return false;
     }
 
+    /** Whether the block {@code inner} (an address or CIDR) lies wholly inside one of {@code outers}. */
+    public static boolean within(String inner, List<String> outers) {
+        String normal = normalise(inner);
+        if (normal == null) {
+            return false;
+        }
+        int slash = normal.indexOf('/');
+        String network = normal.substring(0, slash);
+        int prefix = Integer.parseInt(normal.substring(slash + 1));
+        for (String outer : outers) {
+            String o = normalise(outer);
+            if (o != null && prefix >= Integer.parseInt(o.substring(o.indexOf('/') + 1))
+                    && contains(List.of(o), network)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String normalise(String entry) {
         String text = entry.trim();
         int slash = text.indexOf('/');

@@ -87,6 +87,7 @@ public class RoleService {
             if (unbindable != null) {
                 throw Body.invalid("token_bound_cidrs", unbindable);
             }
+            tokens.checkTokenRoleBinding(role.boundCidrs(), role.vaultTokenRole);
             if (binding != null && !binding.equals(binding(role))) {
                 role.bindingVersion++;
             }

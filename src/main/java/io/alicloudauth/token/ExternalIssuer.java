@@ -13,4 +13,10 @@ public interface ExternalIssuer {
 
     /** Revokes a token in the external store; an accessor the store no longer knows counts as revoked. */
     void revokeAccessor(String accessor);
+
+    /**
+     * The {@code token_bound_cidrs} of a Vault token role, as Vault reports them (empty when it binds nothing); a
+     * 400 when the role does not exist, a 503 when Vault cannot say.
+     */
+    java.util.List<String> tokenRoleBoundCidrs(String tokenRole);
 }

@@ -135,6 +135,24 @@ public class TokenService {
                 + " bind the Vault token (auth/token/create-orphan cannot carry CIDRs)";
     }
 
+    /**
+     * With write-through, checks that the Vault token role binds its tokens inside the role's CIDRs: a non-empty
+     * {@code token_bound_cidrs}, each block within one of {@code boundCidrs}. A 400 saying what differs otherwise.
+     * Checked when a role is written; a token role changed in Vault later is not seen.
+     */
+    public void checkTokenRoleBinding(List<String> boundCidrs, String vaultTokenRole) {
+        if (!external.enabled() || boundCidrs.isEmpty() || vaultTokenRole == null || vaultTokenRole.isEmpty()) {
+            return;
+        }
+        List<String> inVault = external.tokenRoleBoundCidrs(vaultTokenRole);
+        List<String> outside = inVault.stream().filter(c -> !Cidrs.within(c, boundCidrs)).toList();
+        if (inVault.isEmpty() || !outside.isEmpty()) {
+            throw ApiException.badRequest("vault_token_role: Vault's token role \"" + vaultTokenRole + "\" binds its"
+                    + " tokens to " + inVault + ", not inside token_bound_cidrs " + boundCidrs
+                    + ": set its token_bound_cidrs in Vault (auth/token/roles/" + vaultTokenRole + ")");
+        }
+    }
+
     /** Revokes, in Vault, every write-through token a role issued, then forgets them. Local tokens stay. */
     public void revokeWriteThroughTokens(String roleName) {
         revokeWriteThroughTokens(roleName, Long.MAX_VALUE);

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-import io.quarkus.vault.client.VaultClientException;
 import io.quarkus.vault.client.common.VaultRequest;
 import io.quarkus.vault.client.common.VaultResponse;
 import io.quarkus.vault.client.http.VaultHttpClient;
@@ -25,7 +24,7 @@ import io.vertx.ext.web.codec.spi.BodyStream;
  * The Quarkus Vault extension's Vert.x executor, with one change: an answer is read to at most
  * {@link #MAX_RESPONSE_BYTES}. The stock executor reads any answer whole, so a Vault (or anything posing as one)
  * that answers without end would grow memory without bound. Past the cap the body stream fails, the web client
- * resets the connection, and the call fails as a {@link VaultClientException} ("response too large").
+ * resets the connection, and the call fails with {@link TooLarge}.
  */
 final class BoundedVaultHttpClient extends VaultHttpClient {
 
@@ -47,14 +46,6 @@ final class BoundedVaultHttpClient extends VaultHttpClient {
         Future<HttpResponse<Buffer>> sent = request.getSerializedBody().map(Buffer::buffer).map(http::sendBuffer)
                 .orElseGet(http::send);
         return sent.toCompletionStage()
-                .exceptionallyCompose(e -> {
-                    Throwable cause = e.getCause() != null && !(e instanceof TooLarge) ? e.getCause() : e;
-                    if (e instanceof TooLarge || cause instanceof TooLarge) {
-                        return java.util.concurrent.CompletableFuture.failedStage(new VaultClientException(request,
-                                null, List.of("response too large"), null));
-                    }
-                    return java.util.concurrent.CompletableFuture.failedStage(e);
-                })
                 .thenCompose(res -> {
                     byte[] body = res.body() == null ? null : res.body().getBytes();
                     List<Map.Entry<String, String>> headers = res.headers().entries();
@@ -82,6 +73,16 @@ final class BoundedVaultHttpClient extends VaultHttpClient {
     static final class TooLarge extends RuntimeException {
         TooLarge() {
             super("response too large", null, false, false);
+        }
+
+        /** Whether a failure was, somewhere down its causes, an answer cut at the cap. */
+        static boolean in(Throwable failure) {
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof TooLarge) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

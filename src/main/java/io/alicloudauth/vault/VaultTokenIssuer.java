@@ -1,6 +1,8 @@
 package io.alicloudauth.vault;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,8 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.config.AuthSettings;
 import io.alicloudauth.token.AuthView;
@@ -22,6 +26,9 @@ import io.quarkus.vault.client.VaultClientException;
 import io.quarkus.vault.client.api.auth.token.VaultAuthTokenCreateAuthResult;
 import io.quarkus.vault.client.api.auth.token.VaultAuthTokenCreateTokenParams;
 import io.quarkus.vault.client.api.common.VaultTokenType;
+import io.quarkus.vault.client.common.VaultJSONResultExtractor;
+import io.quarkus.vault.client.common.VaultRequest;
+import io.quarkus.vault.client.common.VaultResponse;
 import io.quarkus.vault.runtime.VaultConfigHolder;
 import io.quarkus.vault.runtime.client.MutinyVertxClientFactory;
 import io.vertx.core.Vertx;
@@ -86,6 +93,29 @@ public class VaultTokenIssuer implements ExternalIssuer {
             }
             throw e;
         }
+    }
+
+    @Override
+    public List<String> tokenRoleBoundCidrs(String tokenRole) {
+        VaultRequest<JsonNode> read = VaultRequest.get("Read token role").path("auth/token", "roles", tokenRole)
+                .expectOkStatus().build(VaultJSONResultExtractor.of(JsonNode.class));
+        VaultResponse<JsonNode> answer;
+        try {
+            answer = call("read the token role " + tokenRole, vault().execute(read));
+        } catch (ApiException e) {
+            if (e.getCause() instanceof VaultClientException v && v.getStatus() != null && v.getStatus() == 404) {
+                throw ApiException.badRequest("vault_token_role: Vault has no token role \"" + tokenRole + "\"");
+            }
+            throw e;
+        }
+        JsonNode data = answer.getResult() == null ? null : answer.getResult().path("data");
+        List<String> cidrs = new ArrayList<>();
+        for (String field : List.of("token_bound_cidrs", "bound_cidrs")) {
+            if (data != null && data.path(field).isArray()) {
+                data.path(field).forEach(c -> cidrs.add(c.asText()));
+            }
+        }
+        return cidrs;
     }
 
     /** The role's token terms as Vault's token-create parameters (issue #4). */
@@ -170,7 +200,7 @@ public class VaultTokenIssuer implements ExternalIssuer {
                     : status == 503 ? "Vault is sealed or in maintenance"
                     : status == 429 ? "Vault is rate limiting"
                     : "Vault answered HTTP " + status;
-        } else if (cause instanceof VaultClientException v && v.hasErrorContaining("response too large")) {
+        } else if (BoundedVaultHttpClient.TooLarge.in(cause)) {
             reason = "Vault answered with more than " + BoundedVaultHttpClient.MAX_RESPONSE_BYTES + " bytes";
         } else {
             reason = "Vault could not be reached";

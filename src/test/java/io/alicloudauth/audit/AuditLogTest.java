@@ -90,4 +90,21 @@ public class AuditLogTest {
             assertFalse(raw.contains(secret), "the audit log carries a secret in clear");
         }
     }
+
+    @Test
+    void malformedBodiesAreAuditedInOurWords() throws Exception {
+        anyone().body("{").post("/v1/auth/alicloud/login").then().statusCode(400);
+        admin().body("{\"arn\":\"x\",\"arn\":\"y\"}").post("/v1/auth/alicloud/role/dev-role").then().statusCode(400);
+        List<JsonNode> lines = lines();
+        JsonNode login = lines.stream().filter(l -> l.path("type").asText().equals("login")).reduce((a, b) -> b)
+                .orElseThrow();
+        assertEquals(400, login.path("status").asInt());
+        assertTrue(login.path("reason").asText().startsWith("failed to parse JSON input: not valid JSON"),
+                login.toString());
+        JsonNode write = lines.stream().filter(l -> l.path("method").asText().equals("POST")
+                && l.path("path").asText().equals("/v1/auth/alicloud/role/dev-role")).reduce((a, b) -> b).orElseThrow();
+        assertEquals("failed to parse JSON input: duplicate field \"arn\"", write.path("error").asText());
+        String raw = Files.readString(AuditProfile.FILE);
+        assertFalse(raw.contains("jackson") || raw.contains("Source:") || raw.contains("Feature"), raw);
+    }
 }

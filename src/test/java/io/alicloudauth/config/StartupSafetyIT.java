@@ -46,6 +46,19 @@ class StartupSafetyIT {
     }
 
     @Test
+    void forwardedAddressesWithoutTrustedProxiesAreRefused() throws Exception {
+        String out = AppProcess.refused(JAR, env(Files.createTempDirectory("safety"),
+                "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true"));
+        assertTrue(out.startsWith("exit 1"), out);
+        assertTrue(out.contains("without QUARKUS_HTTP_PROXY_TRUSTED_PROXIES"), out);
+        try (AppProcess behindProxy = AppProcess.start(JAR, env(Files.createTempDirectory("safety"),
+                "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "true", "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES",
+                "10.0.0.0/8,127.0.0.1"))) {
+            assertTrue(behindProxy.output().contains("started"), behindProxy.output());
+        }
+    }
+
+    @Test
     void theStrictDefaultAlsoHoldsForThePostgresBuild() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", io.alicloudauth.testing.PostgresProfile.jdbcUrl());

@@ -141,7 +141,11 @@ public class RedTeamTest {
 
     /** One chunked POST of {@code size} bytes of 'x' over a raw socket; answers the whole response text. */
     static String chunked(String path, int size) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+        return chunked(RestAssured.port, path, size);
+    }
+
+    public static String chunked(int port, String path, int size) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"

@@ -53,7 +53,7 @@ public class LimitsTest {
 
     @Test
     void perAddressLimitAnswers429WithRetryAfterAndRecovers() throws Exception {
-        String body = "{}"; // invalid (no role): attempts count all the same
+        String body = "{"; // malformed: attempts count all the same
         for (int i = 0; i < 100; i++) {
             String answer = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
             assertTrue(answer.startsWith("400"), i + ": " + answer);
@@ -73,15 +73,26 @@ public class LimitsTest {
     }
 
     @Test
-    void perRoleLimitAnswers429WithRetryAfterAndRecovers() throws Exception {
-        for (int i = 0; i < 20; i++) {
+    void onlyCallersThatStsVerifiedAndTheRoleAdmitsSpendItsBudget() throws Exception {
+        // Anyone can send the role's name: bodies that fail validation, signatures STS refuses and callers of other
+        // roles do not spend its budget (they count against their address), so they cannot lock the role out.
+        for (int i = 0; i < 30; i++) {
             anyone().body("{\"role\":\"limited\"}").post("/v1/auth/alicloud/login").then().statusCode(400);
         }
-        var limited = anyone().body("{\"role\":\"LIMITED\"}").post("/v1/auth/alicloud/login");
-        for (int extra = 0; extra < 5 && limited.statusCode() != 429; extra++) {
-            limited = anyone().body("{\"role\":\"LIMITED\"}").post("/v1/auth/alicloud/login");
+        for (int i = 0; i < 5; i++) {
+            anyone().body(SignedLogin.as(Callers.DEV).role("limited").secret("wrong-secret").body())
+                    .post("/v1/auth/alicloud/login").then().statusCode(403);
+            anyone().body(SignedLogin.as(Callers.OPS).role("limited").body()).post("/v1/auth/alicloud/login").then()
+                    .statusCode(403);
         }
+        for (int i = 0; i < 20; i++) {
+            anyone().body(SignedLogin.as(Callers.DEV).role("limited").body()).post("/v1/auth/alicloud/login").then()
+                    .statusCode(200);
+        }
+        int stsCalls = FakeStsResource.sts().requestCount();
+        var limited = anyone().body(SignedLogin.as(Callers.DEV).role("LIMITED").body()).post("/v1/auth/alicloud/login");
         limited.then().statusCode(429).body("errors[0]", containsString("role limited"));
+        assertEquals(stsCalls, FakeStsResource.sts().requestCount(), "a role out of budget is refused before STS");
         int retryAfter = Integer.parseInt(limited.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 3, "Retry-After " + retryAfter + " for 20 a minute");
         anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then().statusCode(200);

@@ -21,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A stand-in for Vault's HTTP API, just the part write-through uses: token creation (orphan or with a token
- * role), revocation by accessor, and {@code sys/health}. It refuses any request without the expected
+ * role), reading a token role, revocation by accessor, and {@code sys/health}. It refuses any request without the expected
  * {@code X-Vault-Token}, records what it is sent, and can be sealed, forbidding, slow or gone.
  *
  * <p>The test talks to it over HTTP ({@code /__calls}, {@code /__mode/<MODE>}, {@code /__reset}): it is started by a
@@ -29,7 +29,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FakeVault {
 
-    public enum Mode { NORMAL, SEALED, FORBIDDEN, SLOW, RESET, REPEAT_ACCESSOR }
+    public enum Mode { NORMAL, SEALED, FORBIDDEN, SLOW, RESET, REPEAT_ACCESSOR,
+        /** Token creation answered with a chunked body of up to 200 MB, sent for as long as the client reads. */
+        HUGE }
 
     public static final String TOKEN = "fake-vault-service-token";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +41,9 @@ public final class FakeVault {
     private final Set<String> live = ConcurrentHashMap.newKeySet();
     private final AtomicInteger counter = new AtomicInteger();
     private volatile Mode mode = Mode.NORMAL;
+    /** Token roles as {@code auth/token/roles/<name>} answers them ({@code data}), set with {@code /__role/<name>}. */
+    private final java.util.Map<String, JsonNode> tokenRoles = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
 
     public FakeVault() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -65,7 +70,7 @@ public final class FakeVault {
             String method = exchange.getRequestMethod();
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (path.startsWith("/__")) {
-                control(exchange, path);
+                control(exchange, path, body);
                 return;
             }
             ObjectNode call = JSON.createObjectNode().put("method", method).put("path", path)
@@ -101,7 +106,31 @@ public final class FakeVault {
                 respond(exchange, 403, "{\"errors\":[\"permission denied\"]}");
                 return;
             }
-            if (method.equals("POST") && (path.equals("/v1/auth/token/create-orphan")
+            if (mode == Mode.HUGE && path.startsWith("/v1/auth/token/create")) {
+                streamed.set(0);
+                exchange.sendResponseHeaders(200, 0);
+                byte[] chunk = ("{\"auth\":{\"client_token\":\"" + "h".repeat(64 * 1024)).getBytes(StandardCharsets.UTF_8);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (long sent = 0; sent < 200L * 1024 * 1024; sent += chunk.length) {
+                        out.write(chunk);
+                        out.flush();
+                        streamed.addAndGet(chunk.length);
+                    }
+                } catch (IOException readerWentAway) {
+                    // what we want to see
+                }
+                return;
+            }
+            if (method.equals("GET") && path.startsWith("/v1/auth/token/roles/")) {
+                JsonNode role = tokenRoles.get(path.substring("/v1/auth/token/roles/".length()));
+                if (role == null) {
+                    respond(exchange, 404, "{\"errors\":[]}");
+                } else {
+                    ObjectNode answer = JSON.createObjectNode().put("request_id", "r-role");
+                    answer.set("data", role);
+                    respond(exchange, 200, answer.toString());
+                }
+            } else if (method.equals("POST") && (path.equals("/v1/auth/token/create-orphan")
                     || path.startsWith("/v1/auth/token/create/"))) {
                 created(exchange, body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
             } else if (method.equals("POST") && path.equals("/v1/auth/token/revoke-accessor")) {
@@ -155,8 +184,13 @@ public final class FakeVault {
         return chosen.isNumber() ? chosen.asLong() : io.alicloudauth.api.Durations.parseSeconds(chosen.asText());
     }
 
-    private void control(HttpExchange exchange, String path) throws IOException {
-        if (path.equals("/__calls")) {
+    private void control(HttpExchange exchange, String path, byte[] body) throws IOException {
+        if (path.startsWith("/__role/")) {
+            tokenRoles.put(path.substring("/__role/".length()), JSON.readTree(body));
+            respond(exchange, 204, "");
+        } else if (path.equals("/__streamed")) {
+            respond(exchange, 200, Long.toString(streamed.get()));
+        } else if (path.equals("/__calls")) {
             synchronized (calls) {
                 respond(exchange, 200, JSON.valueToTree(calls).toString());
             }
@@ -166,6 +200,7 @@ public final class FakeVault {
         } else if (path.equals("/__reset")) {
             mode = Mode.NORMAL;
             calls.clear();
+            tokenRoles.clear();
             respond(exchange, 204, "");
         } else if (path.equals("/__live")) {
             respond(exchange, 200, JSON.valueToTree(new ArrayList<>(live)).toString());

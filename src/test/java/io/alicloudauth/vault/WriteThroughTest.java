@@ -59,6 +59,10 @@ public class WriteThroughTest {
         return out;
     }
 
+    static long recordsOf(String role) {
+        return QuarkusTransaction.requiringNew().call(() -> WriteThroughToken.count("roleName", role));
+    }
+
     static long records() {
         return QuarkusTransaction.requiringNew().call(() -> WriteThroughToken.count());
     }
@@ -70,7 +74,8 @@ public class WriteThroughTest {
         Api.useFakeSts("5s");
         Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev,ops\","
                 + "\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_explicit_max_ttl\":\"90m\","
-                + "\"token_num_uses\":3,\"token_no_default_policy\":true,\"token_period\":0,\"vault_token_role\":\"\"}");
+                + "\"token_num_uses\":3,\"token_no_default_policy\":true,\"token_period\":0,\"vault_token_role\":\"\","
+                + "\"token_bound_cidrs\":\"\",\"bound_principal_ids\":\"\"}");
     }
 
     static io.restassured.response.ValidatableResponse login() {
@@ -191,6 +196,97 @@ public class WriteThroughTest {
         assertTrue(revoked.contains(first) && revoked.contains(second), revoked.toString());
         assertEquals(0, QuarkusTransaction.requiringNew()
                 .call(() -> WriteThroughToken.count("roleName", "dev-role")));
+    }
+
+    @Test
+    void aRoleBoundToCidrsNeedsATokenRoleThatBindsInsideThem() throws Exception {
+        // create-orphan cannot carry CIDRs: without a token role the Vault token would work from anywhere.
+        admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\"}").post(ROLE + "dev-role").then().statusCode(400)
+                .body("errors[0]", containsString("needs a vault_token_role"));
+        // A token role Vault does not have, or one that binds nothing or more than the role: refused, role unchanged.
+        admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\",\"vault_token_role\":\"bound\"}").post(ROLE + "dev-role")
+                .then().statusCode(400).body("errors[0]", containsString("no token role \"bound\""));
+        tokenRole("bound", "{\"token_bound_cidrs\":[]}");
+        admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\",\"vault_token_role\":\"bound\"}").post(ROLE + "dev-role")
+                .then().statusCode(400).body("errors[0]", containsString("not inside token_bound_cidrs"));
+        tokenRole("bound", "{\"token_bound_cidrs\":[\"127.0.0.1/32\",\"10.0.0.0/8\"]}");
+        admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\",\"vault_token_role\":\"bound\"}").post(ROLE + "dev-role")
+                .then().statusCode(400).body("errors[0]", containsString("10.0.0.0/8"));
+        admin().get(ROLE + "dev-role").then().body("data.token_bound_cidrs.size()", equalTo(0));
+        assertTrue(calls("/v1/auth/token/create").isEmpty());
+
+        tokenRole("bound", "{\"token_bound_cidrs\":[\"127.0.0.1/32\"]}");
+        admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\",\"vault_token_role\":\"bound\"}").post(ROLE + "dev-role")
+                .then().statusCode(204);
+        login().statusCode(200);
+        assertEquals("/v1/auth/token/create/bound", calls("/v1/auth/token/create").get(0).get("path").asText());
+    }
+
+    @Test
+    void aBoundRoleStoredWithoutATokenRoleIsRefusedAtLoginBeforeStsIsAsked() throws Exception {
+        // Written while write-through was off, say: the login refuses rather than mint an unbound token.
+        QuarkusTransaction.requiringNew().run(() -> {
+            io.alicloudauth.role.Role role = io.alicloudauth.role.Role.findById("dev-role");
+            role.tokenBoundCidrs = "127.0.0.0/8";
+        });
+        login().statusCode(403).body("errors[0]", containsString("needs a vault_token_role"));
+        assertEquals(0, FakeStsResource.sts().requestCount());
+        assertTrue(calls("/v1/auth/token/create").isEmpty());
+    }
+
+    @Test
+    void changingTheBindingRevokesWhatWasMintedUnderTheOldOne() throws Exception {
+        String first = login().statusCode(200).extract().path("auth.accessor");
+        String second = login().statusCode(200).extract().path("auth.accessor");
+        // Terms other than the binding leave the tokens alone.
+        admin().body("{\"token_policies\":\"dev\"}").post(ROLE + "dev-role").then().statusCode(204);
+        assertTrue(calls("/v1/auth/token/revoke-accessor").isEmpty());
+        // Vault down while the arn changes: the role is written and says what is left; the next write finishes.
+        mode(FakeVault.Mode.SEALED);
+        admin().body("{\"arn\":\"acs:ram::" + Callers.ACCOUNT + ":role/other-role\"}").post(ROLE + "dev-role").then()
+                .statusCode(503).body("errors[0]", containsString("write the role again"));
+        admin().get(ROLE + "dev-role").then().body("data.arn", equalTo("acs:ram::" + Callers.ACCOUNT + ":role/other-role"));
+        assertTrue(recordsOf("dev-role") >= 2);
+        mode(FakeVault.Mode.NORMAL);
+        admin().body("{\"arn\":\"acs:ram::" + Callers.ACCOUNT + ":role/other-role\"}").post(ROLE + "dev-role").then()
+                .statusCode(204);
+        List<String> revoked = calls("/v1/auth/token/revoke-accessor").stream()
+                .filter(c -> c.get("body") != null && !c.get("body").isNull())
+                .map(c -> c.get("body").get("accessor").asText()).toList();
+        assertTrue(revoked.contains(first) && revoked.contains(second), revoked.toString());
+        assertEquals(0, recordsOf("dev-role"));
+        // Back to dev-role's arn: tokens minted under the new binding stay until it changes again.
+        admin().body("{\"arn\":\"" + Callers.ROLE_ARN + "\"}").post(ROLE + "dev-role").then().statusCode(204);
+        login().statusCode(200);
+        admin().body("{\"token_ttl\":\"30m\"}").post(ROLE + "dev-role").then().statusCode(204);
+        assertEquals(1, recordsOf("dev-role"));
+        admin().body("{\"bound_principal_ids\":\"" + Callers.DEV.roleId() + "\"}").post(ROLE + "dev-role").then()
+                .statusCode(204);
+        assertEquals(0, recordsOf("dev-role"));
+    }
+
+    @Test
+    void anEndlessVaultAnswerIsCutAtItsCapAndLeavesNothing() throws Exception {
+        long before = records();
+        mode(FakeVault.Mode.HUGE);
+        login().statusCode(503).body("errors[0]", containsString("more than 1048576 bytes"));
+        assertEquals(before, records());
+        long streamed = -1;
+        for (int i = 0; i < 50; i++) {
+            long now = Long.parseLong(RestAssured.given().baseUri(vault()).get("/__streamed").asString());
+            if (now == streamed) {
+                break;
+            }
+            streamed = now;
+            Thread.sleep(100);
+        }
+        assertTrue(streamed < 32L * 1024 * 1024, streamed + " bytes were taken from Vault");
+        mode(FakeVault.Mode.NORMAL);
+        login().statusCode(200);
+    }
+
+    void tokenRole(String name, String data) {
+        RestAssured.given().baseUri(vault()).body(data).post("/__role/" + name).then().statusCode(204);
     }
 
     @Test
