@@ -40,6 +40,10 @@ public class HostileInputTest {
     static final String[] ODD = {"", " ", "null", "\u0000", "\u202e", "😀", "é", "\r\n", "%00", "../", "${jndi:x}",
         "'\"<>", "\\", "a".repeat(70_000), "=".repeat(10), "%", "%zz", "+", "&Action=AssumeRole"};
 
+    /** What the JSON library says of itself in its messages: never in ours. */
+    static final String[] LIBRARY_TEXT = {"jackson", "Jackson", "com.fasterxml", "Feature", "Source:", "JsonToken",
+        "reference chain", "Unexpected character", "Unrecognized token"};
+
     final Random random = new Random(SEED);
 
     @BeforeEach
@@ -62,7 +66,8 @@ public class HostileInputTest {
             body.put("role", "dev-role");
             body.put("identity_request_url", LoginData.base64(url));
             body.put("identity_request_headers", LoginData.base64(headers));
-            int kind = random.nextInt(9);
+            int kind = random.nextInt(11);
+            String acsAction = null;
             String raw = null;
             switch (kind) {
                 case 0 -> raw = randomText(random.nextInt(400));
@@ -74,6 +79,12 @@ public class HostileInputTest {
                 case 6 -> body.put("identity_request_url", LoginData.base64(url.replace("sts.cn-hangzhou.aliyuncs.com",
                         pick(HOSTS))));
                 case 7 -> raw = nested(random.nextInt(200) + 1);
+                case 9 -> raw = SignedLogin.json(body) + pick(" 1", "{}", " \"x\"", "[]", " null", "\n{\"role\":\"x\"}");
+                case 10 -> {
+                    acsAction = pick("AssumeRole", "GetCallerIdentity", "getcalleridentity", "", "GetCallerIdentity ");
+                    body.put("identity_request_headers", LoginData.base64(headers.substring(0, headers.length() - 1)
+                            + ",\"x-acs-action\":\"" + acsAction + "\"}"));
+                }
                 default -> body.put("extra-" + i, randomValue(0));
             }
             String sent = raw != null ? raw : SignedLogin.json(body);
@@ -85,6 +96,18 @@ public class HostileInputTest {
             assertTrue(status < 500, status + " " + response.asString() + " for " + context);
             if (status == 400 || status == 413) {
                 assertTrue(!called, "a request that failed validation reached STS: " + context);
+            }
+            if (status >= 400) {
+                String error = String.valueOf(response.jsonPath().getString("errors[0]"));
+                for (String library : LIBRARY_TEXT) {
+                    assertTrue(!error.contains(library), "library text in an error: " + error + " for " + context);
+                }
+            }
+            if (kind == 9) {
+                assertEquals(400, status, "trailing text after the body was accepted: " + context);
+            }
+            if (acsAction != null && !acsAction.equals("GetCallerIdentity")) {
+                assertEquals(400, status, "an x-acs-action that contradicts the signed query was sent on: " + context);
             }
             if (status == 200) {
                 tokens++;

@@ -120,7 +120,8 @@ public class LoadFaultsTest {
             });
         }
         FakeSts.Mode[] faults = {FakeSts.Mode.FAIL_503, FakeSts.Mode.RESET, FakeSts.Mode.GARBAGE, FakeSts.Mode.HANG,
-            FakeSts.Mode.REDIRECT, FakeSts.Mode.HUGE, FakeSts.Mode.MISSING_FIELDS};
+            FakeSts.Mode.REDIRECT, FakeSts.Mode.HUGE, FakeSts.Mode.MISSING_FIELDS, FakeSts.Mode.CHUNKED_HUGE,
+            FakeSts.Mode.LONG_ARN};
         int injected = 0;
         for (int round = 0; round < 2; round++) {
             for (FakeSts.Mode fault : faults) {

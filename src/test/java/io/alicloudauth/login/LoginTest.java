@@ -310,7 +310,9 @@ public class LoginTest {
                 FakeSts.Mode.REDIRECT, "HTTP 302",
                 FakeSts.Mode.HUGE, "oversized",
                 FakeSts.Mode.ERROR_WITHOUT_CODE, "without an error code",
-                FakeSts.Mode.MISSING_FIELDS, "lacks");
+                FakeSts.Mode.MISSING_FIELDS, "lacks",
+                FakeSts.Mode.CHUNKED_HUGE, "oversized",
+                FakeSts.Mode.LONG_ARN, "oversized Arn");
         for (var mode : modes.entrySet()) {
             sts.mode(mode.getKey());
             login(SignedLogin.as(Callers.DEV).body()).statusCode(502).body("errors[0]", containsString(mode.getValue()));
