@@ -48,6 +48,11 @@ public class ErrorMappers {
             LOG.warnf("storage unavailable: %s", rootMessage(e));
             return error(503, "storage unavailable, try again later");
         }
+        if (isClientIo(e)) {
+            // The caller went away or sent a body that cannot be read: its problem, not worth a stack trace.
+            LOG.debugf("request body could not be read: %s", rootMessage(e));
+            return error(400, "could not read the request body");
+        }
         LOG.error("unexpected error", e);
         return error(500, "internal error");
     }
@@ -66,6 +71,15 @@ public class ErrorMappers {
             }
             if (t.getCause() == t) {
                 break;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isClientIo(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return true;
             }
         }
         return false;

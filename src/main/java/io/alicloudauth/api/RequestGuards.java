@@ -7,6 +7,7 @@ import org.jboss.logging.Logger;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,8 +20,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * get a bare token where it expects a single-use wrapping token);</li>
  * <li>{@code OPTIONS}: 405 (no CORS), like every verb a path does not serve;</li>
  * <li>bodies over {@link Body#MAX_BYTES}, declared or chunked: 413 before more is read, never buffered further;</li>
- * <li>anything the router itself refuses (a path it cannot decode, a body it cannot read): Vault's
- * {@code {"errors":[...]}} body and at most one debug line, never a stack trace.</li>
+ * <li>anything the router itself refuses (a body it cannot read, a route that fails): Vault's
+ * {@code {"errors":[...]}} body and at most one log line (an error only for a 500), never a stack trace.</li>
  * </ul>
  */
 @Singleton
@@ -38,7 +39,7 @@ public class RequestGuards {
                 ctx.next(); // nothing to read: the REST layer sees an empty body as before
             }
         });
-        router.route().order(Integer.MIN_VALUE).failureHandler(RequestGuards::errorBody);
+        router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(RequestGuards::errorBody);
     }
 
     private static void refuseUnsupported(RoutingContext ctx) {
@@ -51,7 +52,14 @@ public class RequestGuards {
         }
     }
 
+    /**
+     * Whether an HTTP/1.x body is still to come. HTTP/2 requests (h2c: Java's HttpClient tries an upgrade on plain
+     * http) are left to the REST layer's own limit: the REST layer cannot take an HTTP/2 body read ahead of it.
+     */
     private static boolean hasBody(RoutingContext ctx) {
+        if (ctx.request().isEnded() || ctx.request().version() == HttpVersion.HTTP_2) {
+            return false;
+        }
         if (ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
             return true;
         }
@@ -70,7 +78,7 @@ public class RequestGuards {
             answer(ctx, status, status == 404 ? "unsupported path" : status == 405 ? "unsupported operation"
                     : "invalid request");
         } else {
-            LOG.debugf("request to %s failed before reaching a resource (%s)", ctx.normalizedPath(),
+            LOG.errorf("request to %s failed before reaching a resource (%s)", ctx.normalizedPath(),
                     ctx.failure() == null ? "status " + status : ctx.failure().getClass().getSimpleName());
             answer(ctx, 500, "internal error");
         }

@@ -142,20 +142,7 @@ public final class FakeSts {
                 }
                 case HUGE -> respond(exchange, 200, "{\"Arn\":\"" + "a".repeat(200_000) + "\"}");
                 case ERROR_WITHOUT_CODE -> respond(exchange, 400, "bad request");
-                case CHUNKED_HUGE -> {
-                    streamed.set(0);
-                    exchange.sendResponseHeaders(200, 0);
-                    byte[] chunk = ("{\"Arn\":\"" + "a".repeat(64 * 1024)).getBytes(StandardCharsets.US_ASCII);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        for (long sent = 0; sent < 300L * 1024 * 1024; sent += chunk.length) {
-                            out.write(chunk);
-                            out.flush();
-                            streamed.addAndGet(chunk.length);
-                        }
-                    } catch (IOException readerWentAway) {
-                        // the client stopped reading: what we want to see
-                    }
-                }
+                case CHUNKED_HUGE -> EndlessAnswer.send(exchange, "{\"Arn\":\"", 300L * 1024 * 1024, streamed);
                 case LONG_ARN -> respond(exchange, 200, "{\"RequestId\":\"r\",\"IdentityType\":\"AssumedRoleUser\","
                         + "\"AccountId\":\"5138828231865461\",\"PrincipalId\":\"300800:s\",\"Arn\":\"acs:ram::"
                         + "5138828231865461:assumed-role/dev-role/" + "s".repeat(5000) + "\"}");

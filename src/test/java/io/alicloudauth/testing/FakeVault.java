@@ -107,18 +107,7 @@ public final class FakeVault {
                 return;
             }
             if (mode == Mode.HUGE && path.startsWith("/v1/auth/token/create")) {
-                streamed.set(0);
-                exchange.sendResponseHeaders(200, 0);
-                byte[] chunk = ("{\"auth\":{\"client_token\":\"" + "h".repeat(64 * 1024)).getBytes(StandardCharsets.UTF_8);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    for (long sent = 0; sent < 200L * 1024 * 1024; sent += chunk.length) {
-                        out.write(chunk);
-                        out.flush();
-                        streamed.addAndGet(chunk.length);
-                    }
-                } catch (IOException readerWentAway) {
-                    // what we want to see
-                }
+                EndlessAnswer.send(exchange, "{\"auth\":{\"client_token\":\"", 200L * 1024 * 1024, streamed);
                 return;
             }
             if (method.equals("GET") && path.startsWith("/v1/auth/token/roles/")) {
