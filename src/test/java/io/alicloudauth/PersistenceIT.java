@@ -173,6 +173,20 @@ class PersistenceIT {
             at(b, limited).get("/v1/auth/token/lookup-self").then().statusCode(200);
             at(a, limited).get("/v1/auth/token/lookup-self").then().statusCode(403);
 
+            // Batch tokens: nothing stored, yet any instance on the database opens them; a rotation on one instance
+            // ends them everywhere (the other instance re-reads the key within seconds).
+            at(b, root).body("{\"token_num_uses\":0,\"token_type\":\"batch\"}").post("/v1/auth/alicloud/role/dev-role")
+                    .then().statusCode(204);
+            String batch = login(b);
+            assertTrue(batch.startsWith("hvb."));
+            at(a, batch).get("/v1/auth/token/lookup-self").then().statusCode(200).body("data.type", equalTo("batch"));
+            at(a, root).post("/v1/sys/rotate").then().statusCode(204);
+            at(a, batch).get("/v1/auth/token/lookup-self").then().statusCode(403);
+            String sealedByA = login(a);
+            Thread.sleep(1100); // b re-reads the key for an unknown key id at most once a second
+            at(b, sealedByA).get("/v1/auth/token/lookup-self").then().statusCode(200);
+            at(b, batch).get("/v1/auth/token/lookup-self").then().statusCode(403);
+
             a.kill();
             String again = login(b);
             at(b, again).get("/v1/auth/token/lookup-self").then().statusCode(200);

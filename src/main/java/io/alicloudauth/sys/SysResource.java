@@ -18,16 +18,45 @@ import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.token.Admin;
+import io.alicloudauth.token.BatchTokens;
 
 /**
  * The few {@code sys/} paths Vault's walkthrough and probing tools touch: enabling the (always present) alicloud
- * mount, the mount table, and health/seal status.
+ * mount, the mount table, health/seal status, and the rotation of the batch-token key.
  */
 @Path("/v1/sys")
 @Produces(MediaType.APPLICATION_JSON)
 public class SysResource {
 
     static final String VERSION = "1.15.0+alicloud-auth";
+
+    private final BatchTokens batchTokens;
+
+    public SysResource(BatchTokens batchTokens) {
+        this.batchTokens = batchTokens;
+    }
+
+    /**
+     * {@code vault operator rotate}: a new key for batch tokens. Unlike Vault, which keeps old keys in its keyring,
+     * every batch token issued so far stops working (on every instance within seconds).
+     */
+    @Admin
+    @POST
+    @Path("rotate")
+    @Consumes(MediaType.WILDCARD)
+    public Response rotatePost(String body) {
+        Body.parse(body, true);
+        batchTokens.rotate();
+        return Response.noContent().build();
+    }
+
+    @Admin
+    @PUT
+    @Path("rotate")
+    @Consumes(MediaType.WILDCARD)
+    public Response rotatePut(String body) {
+        return rotatePost(body);
+    }
 
     @Admin
     @POST

@@ -32,12 +32,15 @@ public class TokenService {
     private final RenewalCheck renewalCheck;
     private final RootToken root;
     private final ExternalIssuer external;
+    private final BatchTokens batch;
 
-    public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, ExternalIssuer external) {
+    public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, ExternalIssuer external,
+            BatchTokens batch) {
         this.json = json;
         this.renewalCheck = renewalCheck;
         this.root = root;
         this.external = external;
+        this.batch = batch;
     }
 
     /** A token presented by a caller, after this use was counted. {@code remainingUses} is 0 when unlimited. */
@@ -52,9 +55,16 @@ public class TokenService {
         long now = Instant.now().getEpochSecond();
         Lifetime life = Lifetime.of(now, now, request.ttl(), request.maxTtl(), request.explicitMaxTtl(),
                 request.period(), 0);
-        boolean batch = request.tokenType().equals("batch");
-        String clientToken = Secrets.newToken(batch ? "hvb." : "hvs.");
         List<String> policies = effectivePolicies(request.policies(), request.noDefaultPolicy());
+        if (request.tokenType().equals("batch")) {
+            // Nothing is written: the token carries its terms, sealed.
+            BatchTokens.Claims claims = new BatchTokens.Claims(request.roleName(), policies, request.metadata(),
+                    request.displayName(), request.entityId(), now, life.ttl(), life.expireTime(),
+                    request.explicitMaxTtl(), request.boundCidrs());
+            return new AuthView(batch.seal(claims), "", policies, policies, request.metadata(), life.ttl(), false,
+                    request.entityId(), "batch", true, null, 0);
+        }
+        String clientToken = Secrets.newToken("hvs.");
 
         Token token = new Token();
         token.tokenHash = Secrets.hash(clientToken);
@@ -64,8 +74,8 @@ public class TokenService {
         token.meta = toJson(request.metadata());
         token.displayName = request.displayName();
         token.entityId = request.entityId();
-        token.tokenType = batch ? "batch" : "service";
-        token.renewable = !batch;
+        token.tokenType = "service";
+        token.renewable = true;
         token.creationTime = now;
         token.creationTtl = life.ttl();
         token.expireTime = life.expireTime();
@@ -112,6 +122,9 @@ public class TokenService {
 
     /** Takes back a token this service just issued (locally or in Vault), when its login cannot complete. */
     public void revokeIssued(AuthView auth) {
+        if (BatchTokens.isBatch(auth.clientToken())) {
+            return; // never stored; it expires on its own (and the caller never received it)
+        }
         if (!revokeWriteThrough(auth.accessor())) {
             QuarkusTransaction.requiringNew().run(() -> Token.deleteById(Secrets.hash(auth.clientToken())));
         }
@@ -194,6 +207,13 @@ public class TokenService {
         if (root.matches(presented)) {
             return new Session(null, presented, 0, true);
         }
+        if (BatchTokens.isBatch(presented)) {
+            Token token = openBatch(presented).orElseThrow(ApiException::permissionDenied);
+            if (!token.cidrList().isEmpty() && !Cidrs.contains(token.cidrList(), clientAddress)) {
+                throw ApiException.permissionDenied();
+            }
+            return new Session(token, presented, 0, false);
+        }
         String hash = Secrets.hash(presented);
         long now = Instant.now().getEpochSecond();
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -226,6 +246,9 @@ public class TokenService {
         if (presented == null || presented.isEmpty()) {
             return Optional.empty();
         }
+        if (BatchTokens.isBatch(presented)) {
+            return openBatch(presented);
+        }
         return live(QuarkusTransaction.requiringNew().call(() -> Token.<Token>findByIdOptional(Secrets.hash(presented))));
     }
 
@@ -236,12 +259,23 @@ public class TokenService {
         return live(QuarkusTransaction.requiringNew().call(() -> Token.<Token>find("accessor", accessor).firstResultOptional()));
     }
 
+    /** A live batch token this service sealed under the current key, as an unstored token; else empty. */
+    private Optional<Token> openBatch(String presented) {
+        return live(batch.open(presented).map(claims -> BatchTokens.asToken(claims, toJson(claims.meta()))));
+    }
+
     public void revoke(Token token) {
+        if (token.tokenType.equals("batch")) {
+            throw ApiException.badRequest("batch tokens cannot be revoked");
+        }
         QuarkusTransaction.requiringNew().run(() -> Token.deleteById(token.tokenHash));
     }
 
     /** Renews a token as Vault's {@code AuthRenew}: the role re-checked, its current terms applied. */
     public AuthView renew(Session session, long increment) {
+        if (!session.root() && session.token().tokenType.equals("batch")) {
+            throw ApiException.badRequest("batch tokens cannot be renewed");
+        }
         if (session.root() || !session.token().renewable) {
             throw ApiException.badRequest("lease is not renewable");
         }

@@ -175,7 +175,8 @@ public class TokenTest {
                 .extract().path("auth.client_token");
         assertTrue(token.startsWith("hvb."));
         withToken(token).post("/v1/auth/token/renew-self").then().statusCode(400)
-                .body("errors[0]", equalTo("lease is not renewable"));
+                .body("errors[0]", equalTo("batch tokens cannot be renewed"));
+        admin().body("{\"token_type\":\"default\"}").post(ROLE + "dev-role").then().statusCode(204);
     }
 
     @Test

@@ -1,0 +1,28 @@
+package io.alicloudauth.token;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** The key batch tokens are sealed with, base64; one row (id 1). Never leaves the service. */
+@Entity
+@Table(name = "batch_token_key")
+public class BatchKey extends PanacheEntityBase {
+
+    @Id
+    public int id;
+
+    @Column(name = "secret_key", nullable = false)
+    public String secretKey;
+
+    @Column(nullable = false)
+    public long created;
+
+    @Override
+    public String toString() {
+        return "BatchKey[created=" + created + "]";
+    }
+}
