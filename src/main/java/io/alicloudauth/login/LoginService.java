@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import io.alicloudauth.sts.StsRequest;
 import io.alicloudauth.token.AuthView;
 import io.alicloudauth.token.IssueRequest;
 import io.alicloudauth.token.TokenService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Login, SPEC §4, in the order of its rules. Nothing leaves the service before rule 4 has passed. */
 @ApplicationScoped
@@ -47,6 +49,9 @@ public class LoginService {
         this.tokens = tokens;
         this.audit = audit;
         this.settings = settings;
+    }
+
+    private record Lookup(Optional<Role> role, ConfigService.Settings mount) {
     }
 
     /** What an attempt got as far as knowing, for its audit line. */
@@ -131,8 +136,10 @@ public class LoginService {
         StsRequest request = IdentityRequest.parse(body, Instant.now());
         attempt.signature = request.query().get("Signature");
 
-        // Rule 4: the role exists and the caller's address is inside its bound CIDRs.
-        Role role = roles.find(key).orElseThrow(() -> ApiException.forbidden("entry for role " + key + " not found"));
+        // Rule 4: the role exists and the caller's address is inside its bound CIDRs. (The role and the mount's
+        // settings are read in one transaction.)
+        Lookup lookup = QuarkusTransaction.joiningExisting().call(() -> new Lookup(roles.find(key), config.current()));
+        Role role = lookup.role().orElseThrow(() -> ApiException.forbidden("entry for role " + key + " not found"));
         if (!role.boundCidrs().isEmpty() && !Cidrs.contains(role.boundCidrs(), clientAddress)) {
             throw ApiException.permissionDenied();
         }
@@ -142,7 +149,7 @@ public class LoginService {
         }
 
         // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
-        ConfigService.Settings mount = config.current();
+        ConfigService.Settings mount = lookup.mount();
         CallerIdentity identity = sts.callerIdentity(request, mount.stsEndpoint(), mount.stsTimeout());
         attempt.identity = identity;
 
