@@ -115,7 +115,10 @@ class DeployManifestsTest {
         }
         List<String> jvmSources = copySources(jvm);
         assertEquals(List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
-                "target/quarkus-app/quarkus/"), jvmSources);
+                "target/quarkus-app/quarkus/", "target/quarkus-app/app.aot"), jvmSources);
+        // The AOT cache only matches the class path it was trained with: run from the app directory, by -jar.
+        assertTrue(jvm.contains("WORKDIR /deployments") && jvm.contains("\"-XX:AOTCache=app.aot\"")
+                && jvm.contains("\"-jar\", \"quarkus-run.jar\""), jvm);
         // The native profile names the binary ${project.build.finalName}-runner (see pom.xml native.image.path).
         assertEquals(List.of("target/*-runner"), copySources(nativeImage));
         assertTrue(Files.readString(Path.of("pom.xml")).contains("${project.build.finalName}-runner"));

@@ -14,6 +14,9 @@ class DockerfileSourcesIT {
     void jvmDockerfileSourcesExistAfterPackage() throws Exception {
         String dockerfile = Files.readString(Path.of("deploy/container/Dockerfile.jvm"));
         for (String source : DeployManifestsTest.copySources(dockerfile)) {
+            if (source.endsWith("app.aot")) {
+                continue; // only a -Daot build makes it (JDK 25 training run)
+            }
             if (source.endsWith("*.jar")) {
                 try (var jars = Files.newDirectoryStream(Path.of(source.substring(0, source.lastIndexOf('/'))), "*.jar")) {
                     assertTrue(jars.iterator().hasNext(), source);
