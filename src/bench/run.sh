@@ -1,136 +1,229 @@
 #!/usr/bin/env bash
-# The benchmark (not a test): builds the service, starts the STS stand-in (the tests' FakeSts: real signature,
-# nonce and timestamp checks, no artificial delay), and measures with wrk, on H2 and on PostgreSQL:
-#   - login throughput and p50/p99 latency at several concurrency levels, next to calling the STS stand-in
-#     directly with the same load generator and the same concurrency;
-#   - lookup-self throughput and latency;
-#   - time from process start to the first successful readiness probe, and RSS after start and after the load.
-# Prints a Markdown table (also written to target/bench/results.md). Needs root for apt-get and PostgreSQL.
-#   BENCH_DURATION (default 6s), BENCH_CONCURRENCY (default "1 8 32"), BENCH_REQUESTS (signed requests per run).
+# The benchmark (not a test). Builds the plain jar (fast-jar, H2 and PostgreSQL) and the fast-start artifact (-Daot:
+# aot-jar and its AOT cache, trained on JDK 25), starts the STS stand-in (the tests' FakeSts: real signature, nonce
+# and timestamp checks, no artificial delay), and reports, side by side in one run:
+#   - per store: login and lookup-self throughput and latency (wrk, each login with its own signed request), next to
+#     calling the STS stand-in directly with the same load generator and concurrency;
+#   - per store: service CPU per service-token login, per batch-token login and per lookup-self, one request at a
+#     time after the warm-up, JIT compiler threads counted apart (src/bench/cpu.sh);
+#   - start to first ready probe of the plain jar (Java 17) and the fast-start artifact (JDK 25 + app.aot), and the
+#     RSS of the fast-start artifact after 20,000 logins under -XX:MaxRAM=256m with deploy/container/Dockerfile.jvm's
+#     flags, with every request's status.
+# Prints Markdown (also target/bench/results.md). Needs root for apt-get (wrk) and PostgreSQL.
+#   BENCH_WARMUP (20000 logins), BENCH_DURATION (8s), BENCH_CONCURRENCY ("1 8 32"), JAVA25 (Temurin 25's java),
+#   BENCH_BASELINE: the target/quarkus-app of an earlier build, measured the same way on H2 as "h2 (baseline)", so
+#   that a change is shown against what it changed, in one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-DURATION="${BENCH_DURATION:-6s}"
+WARMUP="${BENCH_WARMUP:-20000}"
+DURATION="${BENCH_DURATION:-8s}"
 LEVELS="${BENCH_CONCURRENCY:-1 8 32}"
-PER_RUN="${BENCH_REQUESTS:-20000}"
-STS_PER_RUN="${BENCH_STS_REQUESTS:-150000}"
+JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
 OUT=target/bench
 PORT=18200
 ROOT=bench-root-token-0123456789
+# What the fast-start container runs (deploy/container/Dockerfile.jvm), under the Kubernetes memory limit.
+SMALL_FLAGS="-XX:+UseSerialGC -XX:MaxRAM=256m -XX:MaxRAMPercentage=19 -XX:MinRAMPercentage=19 -XX:ReservedCodeCacheSize=48m -Xss512k -XX:TrimNativeHeapInterval=2000"
 rm -rf "$OUT" && mkdir -p "$OUT"
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then echo "port $PORT is taken: stop what runs there" >&2; exit 1; fi
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 ./mvnw -q -B -DskipTests package
+cp -rp target/quarkus-app "$OUT/plain-app"
+cp -rp target/pg-app "$OUT/pg-app"
+./mvnw -q -B -DskipTests -DskipPgBuild=true -Daot package
+cp -rp target/quarkus-app "$OUT/aot-app" # -p: the AOT cache checks the jars' timestamps
 deploy/postgres/local.sh >/dev/null
 runuser -u postgres -- psql -h 127.0.0.1 -p 55432 -U postgres -qc "drop database if exists alicloud_auth_bench" \
   -c "create database alicloud_auth_bench"
 
-CP="target/test-classes:target/classes:target/quarkus-app/lib/main/*"
+CP="target/test-classes:target/classes:$OUT/plain-app/lib/main/*"
 java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts.port" > "$OUT/sts.log" 2>&1 &
 STS_PID=$!
 APP_PID=
 trap 'kill $STS_PID ${APP_PID:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && break; sleep 0.1; done
 STS="http://127.0.0.1:$(cat "$OUT/sts.port")"
+URL="http://127.0.0.1:$PORT"
 
 threads() { if [ "$1" -lt 2 ]; then echo 1; else echo 2; fi; }
+ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[^m]s$/) n *= 1000; printf "%.2f", n }'; }
 
-# measure NAME CONCURRENCY [wrk options] URL [-- script args] -> "rps p50 p99 non2xx"
+# measure NAME CONCURRENCY [wrk options] URL [-- script args] -> "requests rps p50 p99 non2xx"
 measure() {
   local name=$1 c=$2; shift 2
   wrk -t"$(threads "$c")" -c"$c" -d"$DURATION" --latency "$@" > "$OUT/$name.txt" 2>&1
-  local rps p50 p99 bad
-  rps=$(awk '/Requests\/sec/ {print int($2)}' "$OUT/$name.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$OUT/$name.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$OUT/$name.txt")
-  bad=$(awk '/Non-2xx/ {print $5}' "$OUT/$name.txt"); bad=${bad:-0}
-  echo "$rps $p50 $p99 $bad"
+  awk '/requests in/ {n=$1} /Requests\/sec/ {r=int($2)} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+       /Non-2xx/ {bad=$5} END {print n, r, p50, p99, bad+0}' "$OUT/$name.txt"
 }
 
-data() { # NAME [COUNT] -> a fresh file of signed requests
-  java -cp "$CP" io.alicloudauth.bench.BenchTools data "${2:-$PER_RUN}" "$OUT/data-$1" >/dev/null
+data() { # NAME COUNT -> a fresh file of COUNT signed login bodies (and as many direct STS paths)
+  java -cp "$CP" io.alicloudauth.bench.BenchTools data "$2" "$OUT/data-$1" >/dev/null
+  echo "$OUT/data-$1"
 }
 
-rss() { ps -o rss= -p "$1" | awk '{printf "%d MiB", $1/1024}'; }
+rss_mib() { ps -o rss= -p "$1" | awk '{printf "%d", $1/1024}'; }
+
+# start DIR JAVA [flags] -> starts the service from DIR (its own working directory: the AOT cache is bound to the
+# class path as trained); START_MS is the time to the first ready probe
+start() {
+  local dir=$1; shift
+  local t0; t0=$(date +%s%N)
+  (cd "$dir" && QUARKUS_HTTP_PORT=$PORT ALICLOUD_AUTH_ROOT_TOKEN=$ROOT ALICLOUD_AUTH_LOGIN_RATE_PER_ADDRESS=0 \
+    ALICLOUD_AUTH_LOGIN_RATE_PER_ROLE=0 MALLOC_ARENA_MAX=2 exec "$@" -jar quarkus-run.jar) > "$OUT/app-$RUN.log" 2>&1 &
+  APP_PID=$!
+  until curl -sf "$URL/q/health/ready" >/dev/null; do
+    kill -0 "$APP_PID" 2>/dev/null || { echo "the service did not start: $OUT/app-$RUN.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  START_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+stop() { kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=; }
+role() { # TOKEN_TYPE
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"arn\":\"acs:ram::1234567890123456:role/dev-role\",\"token_policies\":\"dev\",\"token_type\":\"$1\"}" \
+    "$URL/v1/auth/alicloud/role/dev-role"
+}
+setup() {
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$STS\"}" "$URL/v1/auth/alicloud/config"
+  role service
+}
+logins() { # NAME CONCURRENCY DATA -> measure's answer
+  measure "$1" "$2" -s src/bench/wrk-lines.lua "$URL" -- "$3/login-bodies.txt" login "$(threads "$2")"
+}
+# cpu_per NAME WRK-ARGS... -> "requests non2xx p50 service_us jit_us", one request at a time
+cpu_per() {
+  local name=$1; shift
+  local s0 j0 s1 j1 n r p50 p99 bad
+  read -r s0 j0 < <(src/bench/cpu.sh "$APP_PID")
+  read -r n r p50 p99 bad < <(measure "$name" 1 "$@")
+  read -r s1 j1 < <(src/bench/cpu.sh "$APP_PID")
+  echo "$n $bad $p50 $(( (s1 - s0) * 1000 / n )) $(( (j1 - j0) * 1000 / n ))"
+}
 
 RESULTS="$OUT/results.md"
 {
-  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1), $(date -u +%Y-%m-%d)."
+  echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(java -version 2>&1 | head -1) and" \
+    "$("$JAVA25" -version 2>&1 | head -1); $(date -u +%Y-%m-%d). Warm-up: $WARMUP logins before anything is measured."
   echo
   echo "| store | what | concurrency | requests/s | p50 | p99 | non-2xx |"
   echo "|---|---|---|---|---|---|---|"
 } > "$RESULTS"
 
+declare -A STS_RPS STS_P50
 for c in $LEVELS; do
-  data "sts-$c" "$STS_PER_RUN"
-  read -r rps p50 p99 bad < <(measure "sts-direct-$c" "$c" -s src/bench/wrk-lines.lua "$STS" -- \
-      "$OUT/data-sts-$c/sts-paths.txt" sts "$(threads "$c")")
+  d=$(data "sts-$c" $(( c == 1 ? 120000 : 320000 )))
+  read -r n rps p50 p99 bad < <(measure "sts-direct-$c" "$c" -s src/bench/wrk-lines.lua "$STS" -- \
+      "$d/sts-paths.txt" sts "$(threads "$c")")
+  STS_RPS[$c]=$rps; STS_P50[$c]=$p50
   echo "| - | STS stand-in, called directly | $c | $rps | $p50 | $p99 | $bad |" >> "$RESULTS"
 done
 
-STARTUP=()
-for store in h2 postgresql; do
-  if [ "$store" = h2 ]; then
-    JAR=target/quarkus-app/quarkus-run.jar
+CPU_ROWS=()
+RATIO_ROWS=()
+STORES="h2 postgresql"
+[ -n "${BENCH_BASELINE:-}" ] && STORES="baseline $STORES"
+for store in $STORES; do
+  RUN=$store
+  if [ "$store" = baseline ]; then
+    DIR="$BENCH_BASELINE"
+    export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-baseline/db"
+    unset QUARKUS_DATASOURCE_USERNAME || true
+  elif [ "$store" = h2 ]; then
+    DIR="$OUT/plain-app"
     export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2/db"
     unset QUARKUS_DATASOURCE_USERNAME || true
   else
-    JAR=target/pg-app/quarkus-run.jar
+    DIR="$OUT/pg-app"
     export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:55432/alicloud_auth_bench"
     export QUARKUS_DATASOURCE_USERNAME=postgres
   fi
-  start=$(date +%s%N)
-  QUARKUS_HTTP_PORT=$PORT ALICLOUD_AUTH_ROOT_TOKEN=$ROOT ALICLOUD_AUTH_LOGIN_RATE_PER_ADDRESS=0 \
-    ALICLOUD_AUTH_LOGIN_RATE_PER_ROLE=0 java -jar "$JAR" > "$OUT/app-$store.log" 2>&1 &
-  APP_PID=$!
-  until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do sleep 0.01; done
-  ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  rss_start=$(rss $APP_PID)
-  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$STS\"}" "http://127.0.0.1:$PORT/v1/auth/alicloud/config"
-  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d '{"arn":"acs:ram::1234567890123456:role/dev-role","token_policies":"dev"}' \
-    "http://127.0.0.1:$PORT/v1/auth/alicloud/role/dev-role"
-  # Warm-up (JIT, pools) before anything is measured.
-  data "warmup-$store" 8000
-  measure "warmup-$store" 8 -s src/bench/wrk-lines.lua "http://127.0.0.1:$PORT" -- \
-      "$OUT/data-warmup-$store/login-bodies.txt" login 2 >/dev/null
-  for c in $LEVELS; do
-    data "login-$store-$c"
-    read -r rps p50 p99 bad < <(measure "login-$store-$c" "$c" -s src/bench/wrk-lines.lua "http://127.0.0.1:$PORT" -- \
-        "$OUT/data-login-$store-$c/login-bodies.txt" login "$(threads "$c")")
-    echo "| $store | login | $c | $rps | $p50 | $p99 | $bad |" >> "$RESULTS"
+  start "$DIR" java -XX:-UseDynamicNumberOfCompilerThreads
+  setup
+  # Warm-up: the C2 compiler competes with the service for the first tens of thousands of requests.
+  d=$(data "warmup-$store" "$WARMUP")
+  read -r n rps p50 p99 bad < <(logins "warmup-$store" 4 "$d")
+  remaining=$(( WARMUP - n ))
+  while [ "$remaining" -gt 0 ]; do # wrk ran out of time first: finish the file
+    d=$(data "warmup-more-$store-$remaining" "$remaining")
+    read -r n rps p50 p99 bad < <(logins "warmup-more-$store" 4 "$d")
+    remaining=$(( remaining - n ))
   done
-  data "token-$store"
-  TOKEN=$(curl -sf -X POST -d "$(head -1 "$OUT/data-token-$store/login-bodies.txt")" \
-    "http://127.0.0.1:$PORT/v1/auth/alicloud/login" | sed 's/.*"client_token":"\([^"]*\)".*/\1/')
+
+  d=$(data "cpu-service-$store" 40000)
+  read -r n bad p50 svc jit < <(cpu_per "cpu-service-$store" -s src/bench/wrk-lines.lua "$URL" -- "$d/login-bodies.txt" login 1)
+  CPU_ROWS+=("| $store | login, service token | $n | $bad | $p50 | $svc µs | $jit µs |")
+  p50_login=$p50
+  role batch
+  d=$(data "cpu-batch-$store" 60000)
+  read -r n bad p50 svc jit < <(cpu_per "cpu-batch-$store" -s src/bench/wrk-lines.lua "$URL" -- "$d/login-bodies.txt" login 1)
+  CPU_ROWS+=("| $store | login, batch token | $n | $bad | $p50 | $svc µs | $jit µs |")
+  role service
+  d=$(data "token-$store" 2)
+  TOKEN=$(curl -sf -X POST -d "$(head -1 "$d/login-bodies.txt")" "$URL/v1/auth/alicloud/login" \
+    | sed 's/.*"client_token":"\([^"]*\)".*/\1/')
+  read -r n bad p50 svc jit < <(cpu_per "cpu-lookup-$store" -H "X-Vault-Token: $TOKEN" "$URL/v1/auth/token/lookup-self")
+  CPU_ROWS+=("| $store | lookup-self | $n | $bad | $p50 | $svc µs | $jit µs |")
+
+  for c in $LEVELS; do
+    d=$(data "login-$store-$c" $(( c == 1 ? 30000 : 60000 )))
+    read -r n rps p50 p99 bad < <(logins "login-$store-$c" "$c" "$d")
+    echo "| $store | login | $c | $rps | $p50 | $p99 | $bad |" >> "$RESULTS"
+    [ "$c" = 1 ] && RATIO_ROWS+=("| $store | login p50 minus direct STS p50, one at a time | $(awk -v a="$(ms "$p50_login")" -v b="$(ms "${STS_P50[1]}")" 'BEGIN {printf "%.2f ms", a - b}') |")
+    [ "$c" = 32 ] && RATIO_ROWS+=("| $store | login throughput at 32 / direct STS throughput at 32 | $(awk -v a="$rps" -v b="${STS_RPS[32]}" 'BEGIN {printf "%.2f", a / b}') |")
+  done
   for c in 8 32; do
-    read -r rps p50 p99 bad < <(measure "lookup-$store-$c" "$c" -H "X-Vault-Token: $TOKEN" \
-        "http://127.0.0.1:$PORT/v1/auth/token/lookup-self")
+    read -r n rps p50 p99 bad < <(measure "lookup-$store-$c" "$c" -H "X-Vault-Token: $TOKEN" "$URL/v1/auth/token/lookup-self")
     echo "| $store | lookup-self | $c | $rps | $p50 | $p99 | $bad |" >> "$RESULTS"
   done
-  rss_after=$(rss $APP_PID)
-  kill $APP_PID; wait $APP_PID 2>/dev/null || true
-  APP_PID=
-  STARTUP+=("| $store | JVM jar | $ready_ms ms | $rss_start | $rss_after |")
+  stop
 done
 
-# A native binary, where one was built (./mvnw package -Dnative -Dquarkus.profile=pg): start time and RSS.
-NATIVE=$(ls target/*-runner 2>/dev/null | head -1 || true)
-if [ -n "$NATIVE" ]; then
-  start=$(date +%s%N)
-  QUARKUS_HTTP_PORT=$PORT ALICLOUD_AUTH_ROOT_TOKEN=$ROOT QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:55432/alicloud_auth_bench" "$NATIVE" > "$OUT/app-native.log" 2>&1 &
-  APP_PID=$!
-  for _ in $(seq 1 3000); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.01; done
-  ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  STARTUP+=("| postgresql | native binary | $ready_ms ms | $(rss $APP_PID) | (not loaded) |")
-  kill $APP_PID; wait $APP_PID 2>/dev/null || true
-  APP_PID=
+# Start to ready, plain jar (Java 17) and fast-start artifact (JDK 25 + AOT cache), alternately, 3 times each, H2.
+export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-start/db"
+unset QUARKUS_DATASOURCE_USERNAME || true
+PLAIN=(); FAST=()
+for i in 1 2 3; do
+  RUN=start-plain-$i; start "$OUT/plain-app" java; PLAIN+=("$START_MS"); PLAIN_RSS=$(rss_mib "$APP_PID"); stop
+  # shellcheck disable=SC2086
+  RUN=start-aot-$i; start "$OUT/aot-app" "$JAVA25" -XX:AOTCache=app.aot $SMALL_FLAGS; FAST+=("$START_MS")
+  FAST_RSS=$(rss_mib "$APP_PID"); stop
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+plain_ms=$(median "${PLAIN[@]}"); fast_ms=$(median "${FAST[@]}")
+if grep -q "\[error" "$OUT/app-start-aot-1.log"; then
+  echo "the AOT cache was refused:" >&2; grep "\[error" "$OUT/app-start-aot-1.log" >&2
 fi
+
+# The fast-start artifact under the container's memory limit: 20,000 logins at concurrency 8, every status counted.
+RUN=small
+export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-small/db"
+# shellcheck disable=SC2086
+start "$OUT/aot-app" "$JAVA25" -XX:AOTCache=app.aot $SMALL_FLAGS
+setup
+sent=0; bad_total=0
+while [ "$sent" -lt 20000 ]; do # each run with more signed requests than it can send in its time
+  d=$(data "small-$sent" 50000)
+  read -r n rps p50 p99 bad < <(logins "small-$sent" 8 "$d")
+  sent=$(( sent + n )); bad_total=$(( bad_total + bad ))
+done
+small_rss=$(rss_mib "$APP_PID")
+ooms=$(grep -c OutOfMemoryError "$OUT/app-small.log" || true)
+stop
 
 {
   echo
-  echo "| store | artifact | start to first ready probe | RSS after start | RSS after the load |"
-  echo "|---|---|---|---|---|"
-  printf '%s\n' "${STARTUP[@]}"
+  echo "One request at a time after the warm-up (service CPU: the whole process less its JIT compiler threads):"
+  echo
+  echo "| store | what | requests | non-2xx | p50 | service CPU per request | JIT CPU per request |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${CPU_ROWS[@]}"
+  echo
+  echo "| store | figure | value |"
+  echo "|---|---|---|"
+  printf '%s\n' "${RATIO_ROWS[@]}"
+  echo "| h2 | start to ready, fast-start artifact / plain jar (medians of 3) | $(awk -v a="$fast_ms" -v b="$plain_ms" 'BEGIN {printf "%.2f", a / b}') ($fast_ms ms / $plain_ms ms) |"
+  echo "| h2 | RSS after start: plain jar (Java 17, no limit) / fast-start artifact (256 MiB flags) | $PLAIN_RSS MiB / $FAST_RSS MiB |"
+  echo "| h2 | fast-start artifact, -XX:MaxRAM=256m: RSS after $sent logins at concurrency 8 | $small_rss MiB ($bad_total non-2xx, $ooms OutOfMemoryError) |"
 } >> "$RESULTS"
 cat "$RESULTS"
