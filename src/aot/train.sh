@@ -39,12 +39,14 @@ curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "aot: the 
 call() { curl -s -o /dev/null -w '%{http_code}\n' "$@"; }
 admin() { call -H "X-Vault-Token: $ROOT" -H 'Content-Type: application/json' "$@"; }
 URL="http://127.0.0.1:$PORT/v1"
-admin -X POST -d "{\"sts_endpoint\":\"$STS\"}" "$URL/auth/alicloud/config"
-admin -X POST -d '{"arn":"acs:ram::1234567890123456:role/dev-role","token_policies":"dev","token_ttl":"1h"}' \
-  "$URL/auth/alicloud/role/dev-role"
-admin -X GET "$URL/auth/alicloud/role/dev-role"
-admin -X LIST "$URL/auth/alicloud/roles"
-admin -X GET "$URL/sys/auth"
+{
+  admin -X POST -d "{\"sts_endpoint\":\"$STS\"}" "$URL/auth/alicloud/config"
+  admin -X POST -d '{"arn":"acs:ram::1234567890123456:role/dev-role","token_policies":"dev","token_ttl":"1h"}' \
+    "$URL/auth/alicloud/role/dev-role"
+  admin -X GET "$URL/auth/alicloud/role/dev-role"
+  admin -X LIST "$URL/auth/alicloud/roles"
+  admin -X GET "$URL/sys/auth"
+} > "$WORK/setup.txt"
 i=0
 while read -r body; do
   i=$((i + 1))
@@ -60,7 +62,7 @@ while read -r body; do
   fi
   [ $((i % 50)) -eq 0 ] && call -H 'Content-Type: application/json' -d '{"role":"dev-role"}' "$URL/auth/alicloud/login"
 done < "$WORK/data/login-bodies.txt" > "$WORK/statuses.txt"
-call "http://127.0.0.1:$PORT/q/health/live"
+call "http://127.0.0.1:$PORT/q/health/live" >> "$WORK/setup.txt"
 kill -TERM $APP_PID
 wait $APP_PID || true
 APP_PID=
