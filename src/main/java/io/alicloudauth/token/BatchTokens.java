@@ -17,11 +17,13 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -63,6 +65,11 @@ public class BatchTokens {
 
     public BatchTokens(ObjectMapper json) {
         this.json = json;
+    }
+
+    /** The key exists from the first start on, so that no batch login ever writes (not even the first). */
+    void onStart(@Observes StartupEvent event) {
+        key();
     }
 
     public static boolean isBatch(String token) {
