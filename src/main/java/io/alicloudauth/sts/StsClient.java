@@ -116,14 +116,14 @@ public class StsClient {
      */
     private String readBody(Response response, long deadline, Duration timeout) {
         int status = response.getStatus();
-        if (response.getLength() > MAX_RESPONSE_BYTES) {
-            abort(response);
-            throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
-        }
         if (!response.hasEntity()) {
             return "";
         }
         InputStream in = response.readEntity(InputStream.class);
+        if (response.getLength() > MAX_RESPONSE_BYTES) {
+            abort(in);
+            throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
+        }
         long remaining = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         AtomicBoolean late = new AtomicBoolean();
         long timer = vertx.setTimer(remaining, id -> {
@@ -149,11 +149,8 @@ public class StsClient {
         }
     }
 
-    private static void abort(Object body) {
+    private static void abort(InputStream body) {
         if (body instanceof BoundedBody bounded) {
-            bounded.abort();
-        } else if (body instanceof Response response && response.hasEntity()
-                && response.readEntity(InputStream.class) instanceof BoundedBody bounded) {
             bounded.abort();
         }
     }
@@ -240,17 +237,17 @@ public class StsClient {
     }
 
     private static boolean isConnect(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof ConnectException || t.getClass().getSimpleName().contains("Connect")) {
-                return true;
-            }
-        }
-        return false;
+        return causedBy(e, ConnectException.class, "Connect");
     }
 
     private static boolean isTimeout(Throwable e) {
+        return causedBy(e, java.util.concurrent.TimeoutException.class, "Timeout");
+    }
+
+    /** Whether {@code e} or a cause is a {@code type}, or a class whose simple name contains {@code name}. */
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type, String name) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+            if (type.isInstance(t) || t.getClass().getSimpleName().contains(name)) {
                 return true;
             }
         }
