@@ -181,7 +181,7 @@ for store in $STORES; do
     echo "| $store | lookup-self | $c | $rps | $p50 | $p99 | $bad |" >> "$RESULTS"
   done
   if [ "$store" != postgresql ]; then # the H2 file as it is while the service runs (closing compacts it)
-    RATIO_ROWS+=("| $store | H2 file after $sent logins , while it runs | $(( $(stat -c %s "${QUARKUS_DATASOURCE_JDBC_URL#jdbc:h2:file:}.mv.db") / 1048576 )) MiB |")
+    RATIO_ROWS+=("| $store | H2 file after $sent logins, while it runs | $(( $(stat -c %s "${QUARKUS_DATASOURCE_JDBC_URL#jdbc:h2:file:}.mv.db") / 1048576 )) MiB |")
   fi
   stop
 done

@@ -36,17 +36,31 @@ public final class LoginCommand {
               --mount PATH              the auth mount (default alicloud)
               --format token|json|login-data
                                         token: the client token alone (default); json: the server's login
-                                        response; login-data: the login body, without contacting the server
-              --access-key ID           credentials; else ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/ALIBABA_CLOUD_SECURITY_TOKEN,
-              --secret-key SECRET       then ALICLOUD_ACCESS_KEY/ALICLOUD_SECRET_KEY/ALICLOUD_ACCESS_KEY_STS_TOKEN,
-              --security-token TOKEN    then ECS instance metadata (hardened mode first)
+                                        response, with credential_source naming where the credentials came
+                                        from; login-data: the login body, without contacting the server
+              --access-key ID           credentials given directly (first of the sources below)
+              --secret-key SECRET
+              --security-token TOKEN
+              --role-arn ARN            assume this RAM role with the credentials found (AssumeRole), and
+                                        log in as it
+              --role-session-name NAME  its session name (default $ALIBABA_CLOUD_ROLE_SESSION_NAME, else
+                                        alicloud-auth-<time>)
+              --external-id ID          the external id the role's trust policy asks for
               --ecs-role NAME           the instance's RAM role (default $ALIBABA_CLOUD_ECS_METADATA, else discovered)
               --metadata-endpoint URL   default $ALICLOUD_AUTH_METADATA_ENDPOINT, then http://100.100.100.200
               --help                    this text
+
+            Credentials, first found wins:
+            """ + CredentialChain.SOURCES + """
+            AssumeRole and AssumeRoleWithOIDC go to $ALIBABA_CLOUD_STS_ENDPOINT when set, else
+            sts[-vpc].$ALIBABA_CLOUD_STS_REGION.aliyuncs.com ($ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true for
+            sts-vpc), else sts.aliyuncs.com.
             """;
 
-    private static final Set<String> OPTIONS = Set.of("role", "region", "address", "mount", "format", "access-key",
-            "secret-key", "security-token", "ecs-role", "metadata-endpoint");
+
+    static final Set<String> OPTIONS = Set.of("role", "region", "address", "mount", "format", "access-key",
+            "secret-key", "security-token", "ecs-role", "metadata-endpoint", "role-arn", "role-session-name",
+            "external-id");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration SERVER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -100,21 +114,32 @@ public final class LoginCommand {
             return usage(err, "--mount must be a mount path such as alicloud");
         }
 
+        if (options.containsKey("access-key") != options.containsKey("secret-key")) {
+            return usage(err, "--access-key and --secret-key go together");
+        }
+        CredentialChain chain = new CredentialChain(env);
         Credentials credentials;
         try {
-            credentials = new CredentialChain(env).resolve(options.get("access-key"), options.get("secret-key"),
-                    options.get("security-token"), options.get("ecs-role"), options.get("metadata-endpoint"));
+            credentials = chain.resolve(chainOptions(options));
         } catch (CredentialChain.NotFound e) {
+            chain.warnings().forEach(w -> err.println("alicloud-auth login: warning: " + w));
             err.println("alicloud-auth login: " + e.getMessage());
             return 1;
         }
+        chain.warnings().forEach(w -> err.println("alicloud-auth login: warning: " + w));
 
         String body = loginBody(role, region, credentials, Instant.now());
         if (format.equals("login-data")) {
             out.println(body);
             return 0;
         }
-        return send(address, mount, body, format, out, err);
+        return send(address, mount, body, format, credentials.source(), out, err);
+    }
+
+    static CredentialChain.Options chainOptions(Map<String, String> options) {
+        return new CredentialChain.Options(options.get("access-key"), options.get("secret-key"),
+                options.get("security-token"), options.get("ecs-role"), options.get("metadata-endpoint"),
+                options.get("role-arn"), options.get("role-session-name"), options.get("external-id"));
     }
 
     /** The JSON login body Vault's CLI sends: role, base64 signed URL, base64 headers. */
@@ -131,8 +156,8 @@ public final class LoginCommand {
         }
     }
 
-    private static int send(String address, String mount, String body, String format, PrintStream out,
-            PrintStream err) {
+    private static int send(String address, String mount, String body, String format, String source,
+            PrintStream out, PrintStream err) {
         URI uri;
         try {
             uri = URI.create(CredentialChain.stripSlash(address) + "/v1/auth/" + mount + "/login");
@@ -167,7 +192,12 @@ public final class LoginCommand {
             err.println("alicloud-auth login: the server's answer has no auth.client_token");
             return 1;
         }
-        out.println(format.equals("json") ? response.body() : token.asText());
+        if (format.equals("json")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) answer).put("credential_source", source);
+            out.println(answer);
+        } else {
+            out.println(token.asText());
+        }
         return 0;
     }
 

@@ -160,6 +160,11 @@ public class LoginService {
         }
         String immutableId = RoleMatch.immutableId(caller, identity.roleId(), identity.userId(), identity.principalId());
         if (!RoleMatch.admits(role, caller, immutableId)) {
+            if (caller.kind() == CallerArn.Kind.USER) {
+                throw ApiException.forbidden("the caller is a RAM user, whose own access key cannot log in to a role"
+                        + " bound to a RAM role: assume that role first (alicloud-auth login --role-arn"
+                        + " acs:ram::<account>:role/<name>), or bind the role to user/ arns");
+            }
             throw ApiException.forbidden("the caller's arn does not match the role's arn");
         }
         limit(perRole, key, settings.login().ratePerRole(), "role " + key, true);

@@ -172,16 +172,15 @@ class LoginCommandTest {
 
     @Test
     void noCredentialsSaysWhereItLooked() {
-        long start = System.nanoTime();
-        Run run = run(Map.of(), "--role", "r", "--region", "cn-hangzhou", "--metadata-endpoint", "http://127.0.0.1:1");
+        Run run = run(Map.of("HOME", "/nonexistent-home"), "--role", "r", "--region", "cn-hangzhou",
+                "--metadata-endpoint", "http://127.0.0.1:1");
         assertEquals(1, run.code());
         assertEquals("", run.out());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().contains("--access-key/--secret-key"));
         assertTrue(run.err().contains("ALIBABA_CLOUD_ACCESS_KEY_ID"));
         assertTrue(run.err().contains("ALICLOUD_ACCESS_KEY"));
-        assertTrue(run.err().contains("metadata at http://127.0.0.1:1"));
-        assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000);
+        assertTrue(run.err().contains("ECS instance metadata: at http://127.0.0.1:1: not reachable"), run.err());
     }
 
     @Test

@@ -45,6 +45,13 @@ public final class FakeSts {
             String identityType, String principalId, String roleId) {
     }
 
+    /**
+     * A RAM role that AssumeRole and AssumeRoleWithOIDC hand sessions of; {@code externalId} non-null when its
+     * trust policy asks for one.
+     */
+    public record AssumableRole(String arn, String roleId, String externalId) {
+    }
+
     /** What reached the fake: the decoded query and the headers (lowercased names). */
     public record Seen(String method, String path, Map<String, String> query, Map<String, List<String>> headers,
             int bodyLength) {
@@ -57,6 +64,10 @@ public final class FakeSts {
         return t;
     });
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
+    private final Map<String, AssumableRole> roles = new ConcurrentHashMap<>();
+    private final Map<String, String> oidcProviders = new ConcurrentHashMap<>();
+    /** Sessions handed out by AssumeRole and AssumeRoleWithOIDC. */
+    public final java.util.concurrent.atomic.AtomicInteger assumed = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<String> nonces = ConcurrentHashMap.newKeySet();
     private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
@@ -86,6 +97,17 @@ public final class FakeSts {
 
     public FakeSts add(Identity identity) {
         identities.put(identity.accessKeyId(), identity);
+        return this;
+    }
+
+    public FakeSts role(AssumableRole role) {
+        roles.put(role.arn(), role);
+        return this;
+    }
+
+    /** An OIDC provider (RRSA) whose tokens AssumeRoleWithOIDC accepts: exactly {@code token}. */
+    public FakeSts oidcProvider(String providerArn, String token) {
+        oidcProviders.put(providerArn, token);
         return this;
     }
 
@@ -147,9 +169,123 @@ public final class FakeSts {
                         + "\"AccountId\":\"5138828231865461\",\"PrincipalId\":\"300800:s\",\"Arn\":\"acs:ram::"
                         + "5138828231865461:assumed-role/dev-role/" + "s".repeat(5000) + "\"}");
                 case MISSING_FIELDS -> respond(exchange, 200, "{\"RequestId\":\"r\",\"AccountId\":\"1\"}");
-                case NORMAL -> answer(exchange, query, body.length);
+                case NORMAL -> {
+                    String action = query == null ? null : query.get("Action");
+                    if ("AssumeRole".equals(action)) {
+                        assumeRole(exchange, query, body.length);
+                    } else if ("AssumeRoleWithOIDC".equals(action)) {
+                        assumeRoleWithOidc(exchange, query, new String(body, StandardCharsets.UTF_8));
+                    } else {
+                        answer(exchange, query, body.length);
+                    }
+                }
             }
         }
+    }
+
+    /** AssumeRole: GET, RPC v1 signed (method GET) with the caller's secret, its SecurityToken when it has one. */
+    private void assumeRole(HttpExchange exchange, Map<String, String> query, int bodyLength) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET") || bodyLength != 0) {
+            respond(exchange, 400, error("InvalidParameter", "expected a GET"));
+            return;
+        }
+        Identity caller = verified(exchange, query, "GET");
+        if (caller == null) {
+            return;
+        }
+        AssumableRole role = roles.get(query.getOrDefault("RoleArn", ""));
+        if (role == null || !role.arn().contains(":" + caller.accountId() + ":")) {
+            respond(exchange, 404, error("EntityNotExist.Role", "The role not exists or is not assumable."));
+            return;
+        }
+        if (role.externalId() != null && !role.externalId().equals(query.get("ExternalId"))) {
+            respond(exchange, 403, error("NoPermission", "You are not authorized to do this action."));
+            return;
+        }
+        session(exchange, role, query.get("RoleSessionName"), query.get("DurationSeconds"));
+    }
+
+    /** AssumeRoleWithOIDC: anonymous POST, the parameters in a form body, the token checked against its provider. */
+    private void assumeRoleWithOidc(HttpExchange exchange, Map<String, String> query, String body) throws IOException {
+        Map<String, String> form = decode(body);
+        if (!exchange.getRequestMethod().equals("POST") || form == null || query.containsKey("AccessKeyId")
+                || query.containsKey("Signature")) {
+            respond(exchange, 400, error("InvalidParameter", "expected an anonymous POST with a form body"));
+            return;
+        }
+        String expected = oidcProviders.get(form.getOrDefault("OIDCProviderArn", ""));
+        if (expected == null || !expected.equals(form.get("OIDCToken"))) {
+            respond(exchange, 400, error("AuthenticationFail.OIDCToken.Invalid", "The OIDC token is invalid."));
+            return;
+        }
+        AssumableRole role = roles.get(form.getOrDefault("RoleArn", ""));
+        if (role == null) {
+            respond(exchange, 404, error("EntityNotExist.Role", "The role not exists or is not assumable."));
+            return;
+        }
+        session(exchange, role, form.get("RoleSessionName"), form.get("DurationSeconds"));
+    }
+
+    private void session(HttpExchange exchange, AssumableRole role, String sessionName, String duration)
+            throws IOException {
+        if (sessionName == null || !sessionName.matches("[\\w.@-]{2,64}")) {
+            respond(exchange, 400, error("InvalidParameter.RoleSessionName", "bad RoleSessionName"));
+            return;
+        }
+        long seconds = duration == null ? 3600 : Long.parseLong(duration);
+        String account = role.arn().split(":")[3];
+        String name = role.arn().substring(role.arn().indexOf(":role/") + 6);
+        Identity session = new Identity("STS.fake" + java.util.UUID.randomUUID().toString().replace("-", ""),
+                "secret-" + java.util.UUID.randomUUID(), "token-" + java.util.UUID.randomUUID(),
+                "acs:ram::" + account + ":assumed-role/" + name + "/" + sessionName, account, "AssumedRoleUser",
+                role.roleId() + ":" + sessionName, role.roleId());
+        add(session);
+        assumed.incrementAndGet();
+        respond(exchange, 200, "{\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"AssumedRoleUser\":{\"Arn\":\""
+                + session.arn() + "\",\"AssumedRoleId\":\"" + session.principalId() + "\"},\"Credentials\":{"
+                + "\"AccessKeyId\":\"" + session.accessKeyId() + "\",\"AccessKeySecret\":\"" + session.secret()
+                + "\",\"SecurityToken\":\"" + session.securityToken() + "\",\"Expiration\":\""
+                + Instant.now().plusSeconds(seconds).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}}");
+    }
+
+    /** The caller of a signed request after every check GetCallerIdentity makes, or null when refused. */
+    private Identity verified(HttpExchange exchange, Map<String, String> query, String method) throws IOException {
+        if (!"HMAC-SHA1".equals(query.get("SignatureMethod")) || !"1.0".equals(query.get("SignatureVersion"))) {
+            respond(exchange, 400, error("InvalidParameter", "unexpected signature parameters"));
+            return null;
+        }
+        Identity identity = identities.get(query.getOrDefault("AccessKeyId", ""));
+        if (identity == null) {
+            respond(exchange, 404, error("InvalidAccessKeyId.NotFound", "Specified access key is not found."));
+            return null;
+        }
+        String signature = query.get("Signature");
+        String expected = RequestSigner.sign(method, query, identity.secret());
+        if (signature == null || !java.security.MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8))) {
+            respond(exchange, 400, error("SignatureDoesNotMatch", "Specified signature is not matched."));
+            return null;
+        }
+        Instant timestamp;
+        try {
+            timestamp = Instant.parse(query.getOrDefault("Timestamp", ""));
+        } catch (RuntimeException e) {
+            respond(exchange, 400, error("InvalidTimeStamp.Format", "bad timestamp"));
+            return null;
+        }
+        if (Duration.between(timestamp, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
+            respond(exchange, 400, error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."));
+            return null;
+        }
+        if (identity.securityToken() != null && !identity.securityToken().equals(query.get("SecurityToken"))) {
+            respond(exchange, 400, error("InvalidSecurityToken.MismatchWithAccessKey", "token mismatch"));
+            return null;
+        }
+        if (!nonces.add(query.getOrDefault("SignatureNonce", ""))) {
+            respond(exchange, 400, error("SignatureNonceUsed", "Specified signature nonce was used already."));
+            return null;
+        }
+        return identity;
     }
 
     private void answer(HttpExchange exchange, Map<String, String> query, int bodyLength) throws IOException {
@@ -161,41 +297,12 @@ public final class FakeSts {
             respond(exchange, 400, error("InvalidParameter", "expected an empty POST"));
             return;
         }
-        if (!"GetCallerIdentity".equals(query.get("Action")) || !"2015-04-01".equals(query.get("Version"))
-                || !"HMAC-SHA1".equals(query.get("SignatureMethod"))
-                || !"1.0".equals(query.get("SignatureVersion"))) {
+        if (!"GetCallerIdentity".equals(query.get("Action")) || !"2015-04-01".equals(query.get("Version"))) {
             respond(exchange, 400, error("InvalidParameter", "unexpected action or signature parameters"));
             return;
         }
-        Identity identity = identities.get(query.getOrDefault("AccessKeyId", ""));
+        Identity identity = verified(exchange, query, "POST");
         if (identity == null) {
-            respond(exchange, 404, error("InvalidAccessKeyId.NotFound", "Specified access key is not found."));
-            return;
-        }
-        String signature = query.get("Signature");
-        String expected = RequestSigner.sign("POST", query, identity.secret());
-        if (signature == null || !java.security.MessageDigest.isEqual(
-                expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8))) {
-            respond(exchange, 400, error("SignatureDoesNotMatch", "Specified signature is not matched."));
-            return;
-        }
-        Instant timestamp;
-        try {
-            timestamp = Instant.parse(query.getOrDefault("Timestamp", ""));
-        } catch (RuntimeException e) {
-            respond(exchange, 400, error("InvalidTimeStamp.Format", "bad timestamp"));
-            return;
-        }
-        if (Duration.between(timestamp, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
-            respond(exchange, 400, error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."));
-            return;
-        }
-        if (identity.securityToken() != null && !identity.securityToken().equals(query.get("SecurityToken"))) {
-            respond(exchange, 400, error("InvalidSecurityToken.MismatchWithAccessKey", "token mismatch"));
-            return;
-        }
-        if (!nonces.add(query.getOrDefault("SignatureNonce", ""))) {
-            respond(exchange, 400, error("SignatureNonceUsed", "Specified signature nonce was used already."));
             return;
         }
         respond(exchange, 200, "{\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"IdentityType\":\""
