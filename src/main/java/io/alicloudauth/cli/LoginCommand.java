@@ -68,15 +68,71 @@ public final class LoginCommand {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
+        Map<String, String> options;
+        Target target;
+        String format;
+        try {
+            options = parse(args, OPTIONS);
+            target = target(options, env);
+            format = options.getOrDefault("format", "token");
+            if (!Set.of("token", "json", "login-data").contains(format)) {
+                throw new Usage("--format must be token, json or login-data");
+            }
+        } catch (Usage e) {
+            return usage(err, e.getMessage());
+        }
+        try {
+            if (format.equals("login-data")) {
+                out.println(loginBody(target, credentials(options, env, "login", err), Instant.now()));
+                return 0;
+            }
+            Login login = login(target, options, env, "login", err);
+            if (format.equals("json")) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) login.answer()).put("credential_source", login.source());
+                out.println(login.answer());
+            } else {
+                out.println(login.token());
+            }
+            return 0;
+        } catch (Failure e) {
+            err.println("alicloud-auth login: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A command-line mistake: exit 2. */
+    static final class Usage extends Exception {
+        Usage(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A login that did not happen (no credentials, server unreachable, refused): exit 1. */
+    static final class Failure extends Exception {
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Where and as what to log in. */
+    record Target(String role, String region, String address, String mount) {
+    }
+
+    /** A login's token, its lease and renewability, the credentials' source and the server's whole answer. */
+    record Login(String token, long leaseSeconds, boolean renewable, String source, JsonNode answer) {
+    }
+
+    /** {@code --name value} or {@code --name=value} pairs, each name one of {@code known}. */
+    static Map<String, String> parse(String[] args, Set<String> known) throws Usage {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                out.print(USAGE);
-                return 0;
-            }
             if (!arg.startsWith("--")) {
-                return usage(err, "unexpected argument " + arg);
+                throw new Usage("unexpected argument " + arg);
             }
             String name = arg.substring(2);
             String value;
@@ -87,53 +143,106 @@ public final class LoginCommand {
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
-                return usage(err, "--" + name + " needs a value");
+                throw new Usage("--" + name + " needs a value");
             }
-            if (!OPTIONS.contains(name)) {
-                return usage(err, "unknown option --" + name);
+            if (!known.contains(name)) {
+                throw new Usage("unknown option --" + name);
             }
             options.put(name, value);
         }
+        if (options.containsKey("access-key") != options.containsKey("secret-key")) {
+            throw new Usage("--access-key and --secret-key go together");
+        }
+        return options;
+    }
 
+    static Target target(Map<String, String> options, Map<String, String> env) throws Usage {
         String role = options.getOrDefault("role", "").trim();
         String region = options.getOrDefault("region", env.getOrDefault("ALIBABA_CLOUD_REGION_ID", "")).trim();
-        String format = options.getOrDefault("format", "token");
         String mount = options.getOrDefault("mount", "alicloud").replaceAll("^/+|/+$", "");
-        String address = firstPresent(options.get("address"), env.get("VAULT_ADDR"), "http://127.0.0.1:8080");
+        String address = CredentialChain.stripSlash(
+                firstPresent(options.get("address"), env.get("VAULT_ADDR"), "http://127.0.0.1:8080"));
         if (role.isEmpty()) {
-            return usage(err, "--role is required");
+            throw new Usage("--role is required");
         }
         if (!region.matches("[a-z0-9-]{1,64}")) {
-            return usage(err, region.isEmpty() ? "--region is required (or ALIBABA_CLOUD_REGION_ID)"
+            throw new Usage(region.isEmpty() ? "--region is required (or ALIBABA_CLOUD_REGION_ID)"
                     : "--region must look like cn-hangzhou");
         }
-        if (!Set.of("token", "json", "login-data").contains(format)) {
-            return usage(err, "--format must be token, json or login-data");
-        }
         if (!mount.matches("[\\w./-]{1,128}")) {
-            return usage(err, "--mount must be a mount path such as alicloud");
+            throw new Usage("--mount must be a mount path such as alicloud");
         }
-
-        if (options.containsKey("access-key") != options.containsKey("secret-key")) {
-            return usage(err, "--access-key and --secret-key go together");
-        }
-        CredentialChain chain = new CredentialChain(env);
-        Credentials credentials;
         try {
-            credentials = chain.resolve(chainOptions(options));
-        } catch (CredentialChain.NotFound e) {
-            chain.warnings().forEach(w -> err.println("alicloud-auth login: warning: " + w));
-            err.println("alicloud-auth login: " + e.getMessage());
-            return 1;
+            URI uri = URI.create(address + "/v1/auth/" + mount + "/login");
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new Usage("--address must be an http or https URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Usage("--address must be an http or https URL");
         }
-        chain.warnings().forEach(w -> err.println("alicloud-auth login: warning: " + w));
+        return new Target(role, region, address, mount);
+    }
 
-        String body = loginBody(role, region, credentials, Instant.now());
-        if (format.equals("login-data")) {
-            out.println(body);
-            return 0;
+    /** Credentials from the chain, found afresh; warnings go to {@code err} as they are found. */
+    static Credentials credentials(Map<String, String> options, Map<String, String> env, String command,
+            PrintStream err) throws Failure {
+        CredentialChain chain = new CredentialChain(env);
+        try {
+            return chain.resolve(chainOptions(options));
+        } catch (CredentialChain.NotFound e) {
+            throw new Failure(e.getMessage());
+        } finally {
+            chain.warnings().forEach(w -> err.println("alicloud-auth " + command + ": warning: " + w));
         }
-        return send(address, mount, body, format, credentials.source(), out, err);
+    }
+
+    /** Finds credentials, signs, and logs in. */
+    static Login login(Target target, Map<String, String> options, Map<String, String> env, String command,
+            PrintStream err) throws Failure {
+        Credentials credentials = credentials(options, env, command, err);
+        JsonNode answer = post(target.address(), "/v1/auth/" + target.mount() + "/login", null,
+                loginBody(target, credentials, Instant.now()), "login");
+        JsonNode auth = answer.path("auth");
+        JsonNode token = auth.get("client_token");
+        if (token == null || !token.isTextual()) {
+            throw new Failure("the server's answer has no auth.client_token");
+        }
+        return new Login(token.asText(), auth.path("lease_duration").asLong(), auth.path("renewable").asBoolean(),
+                credentials.source(), answer);
+    }
+
+    /**
+     * POSTs {@code body} to the server; the answer when it is 200 (an empty object for 204). {@code token} goes in {@code X-Vault-Token}
+     * when given; {@code what} names the call in errors.
+     */
+    static JsonNode post(String address, String path, String token, String body, String what) throws Failure {
+        HttpResponse<String> response;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path)).timeout(SERVER_TIMEOUT)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                request.header("X-Vault-Token", token);
+            }
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Failure("cannot reach " + address + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure("interrupted");
+        }
+        if (response.statusCode() == 204) {
+            return JSON.createObjectNode();
+        }
+        JsonNode answer = parse(response.body());
+        if (response.statusCode() != 200) {
+            throw new Failure(what + " refused (HTTP " + response.statusCode() + "): " + errors(answer));
+        }
+        if (answer == null || !answer.isObject()) {
+            throw new Failure("the server's answer to " + what + " is not a JSON object");
+        }
+        return answer;
     }
 
     static CredentialChain.Options chainOptions(Map<String, String> options) {
@@ -143,6 +252,10 @@ public final class LoginCommand {
     }
 
     /** The JSON login body Vault's CLI sends: role, base64 signed URL, base64 headers. */
+    static String loginBody(Target target, Credentials credentials, Instant now) {
+        return loginBody(target.role(), target.region(), credentials, now);
+    }
+
     static String loginBody(String role, String region, Credentials credentials, Instant now) {
         Map<String, String> query = LoginData.signedQuery(credentials.accessKeyId(), credentials.accessKeySecret(),
                 credentials.securityToken(), region, now, null);
@@ -154,51 +267,6 @@ public final class LoginCommand {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int send(String address, String mount, String body, String format, String source,
-            PrintStream out, PrintStream err) {
-        URI uri;
-        try {
-            uri = URI.create(CredentialChain.stripSlash(address) + "/v1/auth/" + mount + "/login");
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                return usage(err, "--address must be an http or https URL");
-            }
-        } catch (IllegalArgumentException e) {
-            return usage(err, "--address must be an http or https URL");
-        }
-        HttpResponse<String> response;
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            response = client.send(HttpRequest.newBuilder(uri).timeout(SERVER_TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            err.println("alicloud-auth login: cannot reach " + CredentialChain.stripSlash(address) + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("alicloud-auth login: interrupted");
-            return 1;
-        }
-        JsonNode answer = parse(response.body());
-        if (response.statusCode() != 200) {
-            err.println("alicloud-auth login: login refused (HTTP " + response.statusCode() + "): " + errors(answer));
-            return 1;
-        }
-        JsonNode token = answer == null ? null : answer.path("auth").get("client_token");
-        if (token == null || !token.isTextual()) {
-            err.println("alicloud-auth login: the server's answer has no auth.client_token");
-            return 1;
-        }
-        if (format.equals("json")) {
-            ((com.fasterxml.jackson.databind.node.ObjectNode) answer).put("credential_source", source);
-            out.println(answer);
-        } else {
-            out.println(token.asText());
-        }
-        return 0;
     }
 
     private static JsonNode parse(String body) {

@@ -267,9 +267,11 @@ public class LoginTest {
     }
 
     @Test
-    void ramUserIsRefusedByARoleArnBinding() {
+    void ramUserIsRefusedByARoleArnBindingAndToldToAssumeTheRole() {
         login(SignedLogin.as(Callers.USER).body()).statusCode(403)
-                .body("errors[0]", equalTo("the caller's arn does not match the role's arn"));
+                .body("errors[0]", equalTo("the caller is a RAM user, whose own access key cannot log in to a role"
+                        + " bound to a RAM role: assume that role first (alicloud-auth login --role-arn"
+                        + " acs:ram::<account>:role/<name>), or bind the role to user/ arns"));
     }
 
     @Test

@@ -29,7 +29,11 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts {@code jar} with the environment given, and waits until its readiness probe answers 200. */
     public static AppProcess start(Path jar, Map<String, String> env) throws Exception {
-        int port = freePort();
+        return start(jar, env, freePort());
+    }
+
+    /** The same on a given port (a restart where clients expect the service). */
+    public static AppProcess start(Path jar, Map<String, String> env, int port) throws Exception {
         Path output = Files.createTempFile("alicloud-auth-", ".out");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));

@@ -1,0 +1,284 @@
+package io.alicloudauth.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * {@code agent}: keeps a token fresh in a sink file, as Vault Agent's {@code alicloud} auto-auth with a file sink
+ * does. Logs in (credentials found afresh each time: RRSA token files and ECS credentials rotate), writes the token
+ * atomically, renews it with {@code renew-self} at about two thirds of its lease, logs in again when renewal is
+ * refused, the token is not renewable or its max TTL is near, and backs off with jitter when the server or STS
+ * fails, leaving the last good token in the sink. SIGTERM ends it with exit 0 ({@code --revoke-on-exit} revokes the
+ * token first). One line on stderr per event; never a secret.
+ */
+public final class AgentCommand {
+
+    static final String USAGE = """
+            Usage: alicloud-auth agent --role ROLE --region REGION --sink-file PATH [options]
+
+            Logs in, writes the token to PATH (a temporary file renamed over it: never a partial token),
+            renews it at about two thirds of its lease, and logs in again when renewal is refused or the
+            max TTL is near. Runs until SIGTERM.
+
+              --sink-file PATH          where the token is written (required)
+              --sink-mode MODE          its permissions, octal (default 0640)
+              --exit-after-auth         write the first token and exit
+              --revoke-on-exit          revoke the token on SIGTERM before exiting
+              --role, --region, --address, --mount, --access-key, --secret-key, --security-token,
+              --role-arn, --role-session-name, --external-id, --ecs-role, --metadata-endpoint
+                                        as for login (alicloud-auth login --help), credentials found the same way
+            """;
+
+    static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final Set<String> FLAGS = Set.of("exit-after-auth", "revoke-on-exit");
+
+    private final LoginCommand.Target target;
+    private final Map<String, String> options;
+    private final Map<String, String> env;
+    private final Path sink;
+    private final Set<PosixFilePermission> mode;
+    private final PrintStream err;
+    private final Object wake = new Object();
+    private volatile boolean stopping;
+
+    private AgentCommand(LoginCommand.Target target, Map<String, String> options, Map<String, String> env, Path sink,
+            Set<PosixFilePermission> mode, PrintStream err) {
+        this.target = target;
+        this.options = options;
+        this.env = env;
+        this.sink = sink;
+        this.mode = mode;
+        this.err = err;
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(USAGE);
+            return 0;
+        }
+        List<String> rest = new ArrayList<>();
+        Set<String> flags = new HashSet<>();
+        for (String arg : args) {
+            if (arg.startsWith("--") && FLAGS.contains(arg.substring(2))) {
+                flags.add(arg.substring(2));
+            } else {
+                rest.add(arg);
+            }
+        }
+        Set<String> known = new HashSet<>(LoginCommand.OPTIONS);
+        known.remove("format");
+        known.addAll(Set.of("sink-file", "sink-mode"));
+        AgentCommand agent;
+        try {
+            Map<String, String> options = LoginCommand.parse(rest.toArray(String[]::new), known);
+            String sinkFile = options.getOrDefault("sink-file", "").trim();
+            if (sinkFile.isEmpty()) {
+                throw new LoginCommand.Usage("--sink-file is required");
+            }
+            agent = new AgentCommand(LoginCommand.target(options, env), options, env, Path.of(sinkFile).toAbsolutePath(),
+                    mode(options.getOrDefault("sink-mode", "0640")), err);
+        } catch (LoginCommand.Usage e) {
+            err.println("alicloud-auth agent: " + e.getMessage() + " (see --help)");
+            return 2;
+        }
+        if (!Files.isDirectory(agent.sink.getParent())) {
+            err.println("alicloud-auth agent: the sink's directory " + agent.sink.getParent() + " does not exist");
+            return 1;
+        }
+        agent.onSigterm();
+        return agent.loop(flags.contains("exit-after-auth"), flags.contains("revoke-on-exit"));
+    }
+
+    static Set<PosixFilePermission> mode(String octal) throws LoginCommand.Usage {
+        if (!octal.matches("0?[0-7]{3}")) {
+            throw new LoginCommand.Usage("--sink-mode must be octal permissions such as 0640");
+        }
+        int bits = Integer.parseInt(octal, 8);
+        if ((bits & 0600) != 0600) {
+            throw new LoginCommand.Usage("--sink-mode must let the owner read and write (0600 at least)");
+        }
+        if ((bits & 0007) != 0) {
+            throw new LoginCommand.Usage("--sink-mode must not give other users access (the file holds a token)");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int shift = 6; shift >= 0; shift -= 3) {
+            int b = (bits >> shift) & 7;
+            text.append((b & 4) != 0 ? 'r' : '-').append((b & 2) != 0 ? 'w' : '-').append((b & 1) != 0 ? 'x' : '-');
+        }
+        return PosixFilePermissions.fromString(text.toString());
+    }
+
+    /** SIGTERM (and SIGINT) wake the loop, which ends with exit 0. */
+    @SuppressWarnings("removal")
+    private void onSigterm() {
+        for (String name : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                stopping = true;
+                synchronized (wake) {
+                    wake.notifyAll();
+                }
+            });
+        }
+    }
+
+    private int loop(boolean exitAfterAuth, boolean revokeOnExit) {
+        LoginCommand.Login current = null;
+        Instant expires = Instant.EPOCH;
+        long firstLease = 0;
+        Duration backoff = MIN_BACKOFF;
+        Instant next = Instant.now();
+        boolean renewNext = false;
+        while (!stopping) {
+            sleepUntil(next);
+            if (stopping) {
+                break;
+            }
+            if (renewNext && current != null) {
+                try {
+                    long lease = renew(current.token());
+                    expires = Instant.now().plusSeconds(lease);
+                    backoff = MIN_BACKOFF;
+                    if (lease < firstLease) {
+                        event("renewed: lease " + lease + "s, capped by the max TTL; logging in again at two"
+                                + " thirds of it");
+                        renewNext = false;
+                    } else {
+                        event("renewed: lease " + lease + "s");
+                    }
+                    next = Instant.now().plusMillis(lease * 2000 / 3);
+                    continue;
+                } catch (Refused e) {
+                    event("renewal refused (" + e.getMessage() + "); logging in again");
+                    renewNext = false;
+                } catch (LoginCommand.Failure e) {
+                    next = Instant.now().plus(jitter(backoff));
+                    event("renewal failed (" + e.getMessage() + "); retrying in " + seconds(next)
+                            + (Instant.now().isBefore(expires) ? "; the sink keeps the current token" : ""));
+                    backoff = longer(backoff);
+                    continue;
+                }
+            }
+            try {
+                current = LoginCommand.login(target, options, env, "agent", err);
+                write(current.token());
+                firstLease = current.leaseSeconds();
+                expires = Instant.now().plusSeconds(firstLease);
+                backoff = MIN_BACKOFF;
+                event("logged in as role " + target.role() + " with credentials from " + current.source()
+                        + "; token written to " + sink + "; lease " + firstLease + "s"
+                        + (current.renewable() ? "" : ", not renewable"));
+                if (exitAfterAuth) {
+                    return 0;
+                }
+                renewNext = current.renewable();
+                next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
+            } catch (LoginCommand.Failure | IOException e) {
+                next = Instant.now().plus(jitter(backoff));
+                event("login failed (" + e.getMessage() + "); retrying in " + seconds(next)
+                        + (current != null && Instant.now().isBefore(expires) ? "; the sink keeps the current token"
+                                : ""));
+                backoff = longer(backoff);
+            }
+        }
+        if (revokeOnExit && current != null) {
+            try {
+                LoginCommand.post(target.address(), "/v1/auth/token/revoke-self", current.token(), "{}", "revoke-self");
+                event("stopping: token revoked");
+            } catch (LoginCommand.Failure e) {
+                event("stopping: could not revoke the token (" + e.getMessage() + ")");
+            }
+        } else {
+            event("stopping");
+        }
+        return 0;
+    }
+
+    /** A renewal the server refused (4xx): the token is gone or cannot be renewed; log in again. */
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private long renew(String token) throws Refused, LoginCommand.Failure {
+        JsonNode answer;
+        try {
+            answer = LoginCommand.post(target.address(), "/v1/auth/token/renew-self", token, "{}", "renew-self");
+        } catch (LoginCommand.Failure e) {
+            if (e.getMessage().matches("renew-self refused \\(HTTP 4\\d\\d\\).*")) {
+                throw new Refused(e.getMessage());
+            }
+            throw e;
+        }
+        return answer.path("auth").path("lease_duration").asLong();
+    }
+
+    /** The token into a new file beside the sink, with the sink's permissions, then renamed over it. */
+    private void write(String token) throws IOException {
+        Path temp = Files.createTempFile(sink.getParent(), "." + sink.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(temp, token, StandardCharsets.US_ASCII);
+            Files.setPosixFilePermissions(temp, mode);
+            try {
+                Files.move(temp, sink, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + sink + " atomically");
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void sleepUntil(Instant next) {
+        synchronized (wake) {
+            long millis;
+            while (!stopping && (millis = Duration.between(Instant.now(), next).toMillis()) > 0) {
+                try {
+                    wake.wait(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stopping = true;
+                }
+            }
+        }
+    }
+
+    /** Between 75% and 125% of the delay, so that a fleet restarted together does not retry together. */
+    static Duration jitter(Duration delay) {
+        long millis = delay.toMillis();
+        return Duration.ofMillis(millis * 3 / 4 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    }
+
+    private static Duration longer(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    }
+
+    private static String seconds(Instant next) {
+        return Math.max(1, Duration.between(Instant.now(), next).toSeconds()) + "s";
+    }
+
+    private void event(String line) {
+        err.println("alicloud-auth agent: " + line);
+        err.flush();
+    }
+}

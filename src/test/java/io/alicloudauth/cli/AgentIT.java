@@ -1,0 +1,230 @@
+package io.alicloudauth.cli;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.alicloudauth.testing.AppProcess;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeStsResource;
+import io.restassured.http.ContentType;
+
+/**
+ * The packaged {@code agent} command as a process against the packaged service with short TTLs: renewals, a new
+ * login when the max TTL caps the lease, recovery after the service was down, SIGTERM (with and without
+ * revocation), and a sink file that a reader polling it all along never finds empty, partial or missing once written.
+ */
+class AgentIT {
+
+    @TempDir
+    Path dir;
+
+    private AppProcess service(int port) throws Exception {
+        return AppProcess.start(LoginCommandIT.JAR, Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + dir.resolve("db"),
+                "ALICLOUD_AUTH_ROOT_TOKEN", LoginCommandIT.ROOT), port);
+    }
+
+    private static void setUp(AppProcess app, String ttl, String maxTtl) {
+        given().baseUri(app.url()).header("X-Vault-Token", LoginCommandIT.ROOT).contentType(ContentType.JSON)
+                .body("{\"sts_endpoint\":\"" + FakeStsResource.sts().url() + "\"}").post("/v1/auth/alicloud/config")
+                .then().statusCode(204);
+        given().baseUri(app.url()).header("X-Vault-Token", LoginCommandIT.ROOT).contentType(ContentType.JSON)
+                .body("{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_ttl\":\"" + ttl + "\",\"token_max_ttl\":\"" + maxTtl
+                        + "\"}").post("/v1/auth/alicloud/role/dev-role").then().statusCode(204);
+    }
+
+    /** The agent as a process; its stderr lines collected as they come. */
+    private record Agent(Process process, List<String> lines) {
+
+        boolean await(Predicate<String> line, Duration within) throws InterruptedException {
+            Instant end = Instant.now().plus(within);
+            while (Instant.now().isBefore(end)) {
+                if (lines.stream().anyMatch(line)) {
+                    return true;
+                }
+                Thread.sleep(50);
+            }
+            return false;
+        }
+
+        long count(String part) {
+            return lines.stream().filter(l -> l.contains(part)).count();
+        }
+    }
+
+    private Agent agent(String address, String... extra) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-jar", LoginCommandIT.JAR.toString(), "agent", "--role",
+                "dev-role", "--region", "cn-hangzhou", "--address", address, "--sink-file",
+                dir.resolve("sink/token").toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(Map.of("HOME", dir.toString(), "ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true",
+                "ALIBABA_CLOUD_ACCESS_KEY_ID", Callers.DEV.accessKeyId(),
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET", Callers.DEV.secret(),
+                "ALIBABA_CLOUD_SECURITY_TOKEN", Callers.DEV.securityToken()));
+        Process process = builder.start();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null;) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return new Agent(process, lines);
+    }
+
+    @Test
+    void keepsTheSinkFreshThroughRenewalsMaxTtlAndAnOutage() throws Exception {
+        Files.createDirectories(dir.resolve("sink"));
+        Path sink = dir.resolve("sink/token");
+        AppProcess app = service(freePort());
+        int port = app.port;
+        setUp(app, "3s", "7s");
+        Agent agent = agent(app.url());
+
+        // A reader polls the sink all along: once written it is always one whole token.
+        Set<String> tokens = ConcurrentHashMap.newKeySet();
+        AtomicInteger reads = new AtomicInteger();
+        List<String> bad = new CopyOnWriteArrayList<>();
+        AtomicBoolean polling = new AtomicBoolean(true);
+        Thread poller = new Thread(() -> {
+            boolean seen = false;
+            while (polling.get()) {
+                try {
+                    String text = Files.readString(sink);
+                    seen = true;
+                    reads.incrementAndGet();
+                    if (!text.matches("hvs\\.[A-Za-z0-9_-]{20,}")) {
+                        bad.add("'" + text + "'");
+                    }
+                    tokens.add(text);
+                } catch (NoSuchFileException e) {
+                    if (seen) {
+                        bad.add("missing");
+                    }
+                } catch (java.io.IOException e) {
+                    bad.add(e.toString());
+                }
+            }
+        });
+        poller.start();
+        try {
+            assertTrue(agent.await(l -> l.contains("logged in as role dev-role with credentials from default/env"),
+                    Duration.ofSeconds(30)), agent.lines().toString());
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sink)));
+            given().baseUri(app.url()).header("X-Vault-Token", Files.readString(sink)).get("/v1/auth/token/lookup-self")
+                    .then().statusCode(200);
+
+            // ttl 3s, max 7s: renewals, then a renewal capped by the max TTL, then a new login.
+            assertTrue(agent.await(l -> l.contains("capped by the max TTL"), Duration.ofSeconds(20)), agent.lines().toString());
+            assertTrue(agent.count("renewed: lease 3s") >= 1, agent.lines().toString());
+            assertTrue(agent.await(l -> agent.count("logged in as role") >= 2, Duration.ofSeconds(20)),
+                    agent.lines().toString());
+
+            // The service goes away: the agent backs off, keeping its token; back on the same port, it recovers.
+            app.close();
+            assertTrue(agent.await(l -> l.contains("failed (cannot reach"), Duration.ofSeconds(20)),
+                    agent.lines().toString());
+            Thread.sleep(2000);
+            long failures = agent.count("failed (cannot reach");
+            assertTrue(failures <= 4, "backs off rather than looping: " + agent.lines());
+            int before = agent.lines().size();
+            app = service(port);
+            assertTrue(agent.await(l -> agent.lines().subList(before, agent.lines().size()).stream()
+                    .anyMatch(x -> x.contains("logged in as role") || x.contains("renewed: lease")), Duration.ofSeconds(30)),
+                    agent.lines().toString());
+            String token = Files.readString(sink);
+            given().baseUri(app.url()).header("X-Vault-Token", token).get("/v1/auth/token/lookup-self").then()
+                    .statusCode(200);
+
+            // SIGTERM: exit 0 promptly, the token left valid (no --revoke-on-exit).
+            agent.process().destroy();
+            assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
+            assertEquals(0, agent.process().exitValue());
+            assertTrue(agent.await(l -> l.equals("alicloud-auth agent: stopping"), Duration.ofSeconds(2)));
+            given().baseUri(app.url()).header("X-Vault-Token", token).get("/v1/auth/token/lookup-self").then()
+                    .statusCode(200);
+        } finally {
+            polling.set(false);
+            poller.join();
+            agent.process().destroyForcibly();
+            app.close();
+        }
+        assertEquals(List.of(), bad, "the sink was read " + reads.get() + " times");
+        assertTrue(tokens.size() >= 3, "tokens seen in the sink: " + tokens.size());
+        for (String line : agent.lines()) {
+            assertTrue(!line.contains(Callers.DEV.secret()) && !line.contains("hvs."), "no secret on stderr: " + line);
+        }
+        try (var listing = Files.list(dir.resolve("sink"))) {
+            assertEquals(List.of(sink), listing.toList(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void revokesOnExitAndExitsAfterAuthWhenAsked() throws Exception {
+        Files.createDirectories(dir.resolve("sink"));
+        Path sink = dir.resolve("sink/token");
+        try (AppProcess app = service(freePort())) {
+            setUp(app, "1h", "2h");
+            Agent once = agent(app.url(), "--exit-after-auth", "--sink-mode", "0600");
+            assertTrue(once.process().waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, once.process().exitValue(), once.lines().toString());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sink)));
+            String first = Files.readString(sink);
+            given().baseUri(app.url()).header("X-Vault-Token", first).get("/v1/auth/token/lookup-self").then()
+                    .statusCode(200);
+
+            Agent agent = agent(app.url(), "--revoke-on-exit");
+            assertTrue(agent.await(l -> l.contains("logged in as role"), Duration.ofSeconds(30)), agent.lines().toString());
+            String token = Files.readString(sink);
+            agent.process().destroy();
+            assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
+            assertEquals(0, agent.process().exitValue());
+            assertTrue(agent.await(l -> l.equals("alicloud-auth agent: stopping: token revoked"), Duration.ofSeconds(2)),
+                    agent.lines().toString());
+            given().baseUri(app.url()).header("X-Vault-Token", token).get("/v1/auth/token/lookup-self").then()
+                    .statusCode(403);
+        }
+
+        Agent refused = agent("http://127.0.0.1:1", "--sink-mode", "0644");
+        assertTrue(refused.process().waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, refused.process().exitValue());
+        assertTrue(refused.await(l -> l.contains("--sink-mode must not give other users access"), Duration.ofSeconds(2)));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
