@@ -168,7 +168,7 @@ class AgentIT {
                     .statusCode(200);
 
             // SIGTERM: exit 0 promptly, the token left valid (no --revoke-on-exit).
-            agent.process().destroy();
+            agent.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stderr
             assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
             assertEquals(0, agent.process().exitValue());
             assertTrue(agent.await(l -> l.equals("alicloud-auth agent: stopping"), Duration.ofSeconds(2)));
@@ -207,7 +207,7 @@ class AgentIT {
             Agent agent = agent(app.url(), "--revoke-on-exit");
             assertTrue(agent.await(l -> l.contains("logged in as role"), Duration.ofSeconds(30)), agent.lines().toString());
             String token = Files.readString(sink);
-            agent.process().destroy();
+            agent.process().toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its stderr
             assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
             assertEquals(0, agent.process().exitValue());
             assertTrue(agent.await(l -> l.equals("alicloud-auth agent: stopping: token revoked"), Duration.ofSeconds(2)),
