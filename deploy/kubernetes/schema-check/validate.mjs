@@ -2,8 +2,8 @@
 import fs from "node:fs";
 import * as yaml from "js-yaml";
 import { Deployment } from "kubernetes-models/apps/v1";
-import { Service, Secret } from "kubernetes-models/v1";
-const kinds = { Deployment, Service, Secret };
+import { Service, Secret, ServiceAccount } from "kubernetes-models/v1";
+const kinds = { Deployment, Service, Secret, ServiceAccount };
 let failed = 0;
 for (const file of process.argv.slice(2)) {
   for (const doc of yaml.loadAll(fs.readFileSync(file, "utf8"))) {

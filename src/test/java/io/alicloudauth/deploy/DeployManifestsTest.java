@@ -47,6 +47,49 @@ class DeployManifestsTest {
     }
 
     @Test
+    void theAgentSidecarExampleRunsTheAgentIntoAVolumeTheAppOnlyReads() throws Exception {
+        JsonNode pod = kind(documents("deploy/kubernetes/agent-sidecar.example.yaml"), "Deployment")
+                .path("spec").path("template");
+        JsonNode agent = null;
+        JsonNode app = null;
+        for (JsonNode container : pod.path("spec").path("containers")) {
+            if (container.path("name").asText().equals("alicloud-auth-agent")) {
+                agent = container;
+            } else {
+                app = container;
+            }
+        }
+        assertNotNull(agent);
+        assertNotNull(app);
+        List<String> args = new ArrayList<>();
+        agent.path("args").forEach(a -> args.add(a.asText()));
+        assertEquals("agent", args.get(0));
+        String sink = args.stream().filter(a -> a.startsWith("--sink-file=")).findFirst().orElseThrow()
+                .substring("--sink-file=".length());
+        // Every option is one the agent knows, with a valid value: its usage check passes (it then finds no server).
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> checked = new ArrayList<>(args.subList(1, args.size()));
+        checked.replaceAll(a -> a.startsWith("--sink-file=") ? "--sink-file=/nonexistent-dir/token" : a);
+        int code = io.alicloudauth.cli.AgentCommand.run(checked.toArray(String[]::new), Map.of(),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
+        assertEquals(1, code, err.toString());
+        assertTrue(err.toString().contains("the sink's directory /nonexistent-dir does not exist"), err.toString());
+        String volume = null;
+        for (JsonNode mount : agent.path("volumeMounts")) {
+            if (sink.startsWith(mount.path("mountPath").asText() + "/")) {
+                volume = mount.path("name").asText();
+            }
+        }
+        assertNotNull(volume, "the sink is on a mounted volume");
+        boolean readOnly = false;
+        for (JsonNode mount : app.path("volumeMounts")) {
+            readOnly |= mount.path("name").asText().equals(volume) && mount.path("readOnly").asBoolean();
+        }
+        assertTrue(readOnly, "the application mounts the token volume read-only");
+        assertEquals("on", pod.path("metadata").path("labels").path("pod-identity.alibabacloud.com/injection").asText());
+    }
+
+    @Test
     void kubernetesDeploymentProbesTheHealthEndpointsAndTakesSecretsFromTheSecret() throws Exception {
         List<JsonNode> docs = documents("deploy/kubernetes/alicloud-auth.yaml");
         JsonNode deployment = kind(docs, "Deployment");
