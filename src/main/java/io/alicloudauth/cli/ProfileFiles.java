@@ -64,7 +64,7 @@ final class ProfileFiles {
                     continue;
                 }
                 Map<String, String> fields = new LinkedHashMap<>();
-                entry.fields().forEachRemaining(f -> {
+                entry.properties().forEach(f -> {
                     if (f.getValue().isValueNode() && !f.getValue().isNull()) {
                         fields.put(f.getKey(), f.getValue().asText());
                     }
