@@ -55,6 +55,20 @@ public interface AuthSettings {
         Duration queueTimeout();
     }
 
+    /** The purge of expired tokens and write-through login records. */
+    Purge purge();
+
+    interface Purge {
+
+        /**
+         * {@code ALICLOUD_AUTH_PURGE_INTERVAL}: how often expired tokens and write-through login records are
+         * deleted, in batches of 1,000 rows, each batch its own transaction ({@code POST auth/token/tidy} runs it
+         * at once). Safe with several instances on one database.
+         */
+        @WithDefault("60s")
+        Duration interval();
+    }
+
     /** The audit log. */
     Audit audit();
 

@@ -1,5 +1,7 @@
 package io.alicloudauth.token;
 
+import java.util.List;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -10,6 +12,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
@@ -23,12 +27,19 @@ import io.vertx.core.http.HttpServerRequest;
 @Consumes(MediaType.WILDCARD)
 public class TokenResource {
 
+    static final String TIDY_STARTED = "Tidy operation successfully started. Any information from the operation will"
+            + " be printed to Vault's server logs.";
+
     private final TokenService tokens;
     private final ClientAddresses addresses;
+    private final Purge purge;
+    private final ManagedExecutor executor;
 
-    public TokenResource(TokenService tokens, ClientAddresses addresses) {
+    public TokenResource(TokenService tokens, ClientAddresses addresses, Purge purge, ManagedExecutor executor) {
         this.tokens = tokens;
         this.addresses = addresses;
+        this.purge = purge;
+        this.executor = executor;
     }
 
     @GET
@@ -98,6 +109,23 @@ public class TokenResource {
             throw ApiException.badRequest("invalid accessor");
         }
         return Response.noContent().build();
+    }
+
+    /** {@code vault write -f auth/token/tidy}: the purge, started now in the background; 202 as Vault answers. */
+    @Admin
+    @POST
+    @Path("tidy")
+    public Response tidy(String body) {
+        Body.parse(body, true);
+        executor.execute(purge::run);
+        return Response.accepted(Envelope.warnings(List.of(TIDY_STARTED))).build();
+    }
+
+    @Admin
+    @PUT
+    @Path("tidy")
+    public Response tidyPut(String body) {
+        return tidy(body);
     }
 
     private Envelope renewSelf(HttpHeaders headers, HttpServerRequest request, String raw) {

@@ -105,6 +105,8 @@ public class TokenService {
         record.displayName = request.displayName();
         record.creationTime = now;
         record.expireTime = now + minted.leaseDuration();
+        record.maxExpireTime = !minted.renewable() ? record.expireTime
+                : Math.max(record.expireTime, now + (request.maxTtl() > 0 ? request.maxTtl() : Purge.VAULT_DEFAULT_MAX_TTL));
         record.bindingVersion = request.bindingVersion();
         try {
             QuarkusTransaction.requiringNew().run(record::persist);

@@ -30,6 +30,13 @@ public class WriteThroughToken extends PanacheEntityBase {
     @Column(name = "expire_time", nullable = false)
     public long expireTime;
 
+    /**
+     * The latest time the token can live in Vault (its lease may be renewed there): the role's max TTL from
+     * creation, else Vault's default of 32 days; its lease end when it is not renewable. Purged after it.
+     */
+    @Column(name = "max_expire_time", nullable = false)
+    public long maxExpireTime;
+
     /** The role's binding version when this token was minted ({@code Role.bindingVersion}). */
     @Column(name = "binding_version", nullable = false)
     public long bindingVersion;

@@ -1,0 +1,37 @@
+package io.alicloudauth.token;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The purge's meters: runs by outcome, and rows removed by kind. */
+@ApplicationScoped
+public class PurgeMetrics {
+
+    private final Counter done;
+    private final Counter failed;
+    private final Counter tokens;
+    private final Counter records;
+
+    public PurgeMetrics(MeterRegistry registry) {
+        done = Counter.builder("alicloud_auth_purge_runs").tag("outcome", "done")
+                .description("Purges of expired tokens and write-through login records").register(registry);
+        failed = Counter.builder("alicloud_auth_purge_runs").tag("outcome", "failed")
+                .description("Purges of expired tokens and write-through login records").register(registry);
+        tokens = Counter.builder("alicloud_auth_purge_removed").tag("kind", "token")
+                .description("Rows the purge removed").register(registry);
+        records = Counter.builder("alicloud_auth_purge_removed").tag("kind", "write_through_record")
+                .description("Rows the purge removed").register(registry);
+    }
+
+    void ran(Purge.Removed removed) {
+        done.increment();
+        tokens.increment(removed.tokens());
+        records.increment(removed.records());
+    }
+
+    void failed() {
+        failed.increment();
+    }
+}
