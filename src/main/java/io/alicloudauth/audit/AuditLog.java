@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.Transactions;
 import io.alicloudauth.config.AuthSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The audit log: one JSON line per login attempt and per request to a protected path, appended to
@@ -43,7 +45,11 @@ public class AuditLog {
     private volatile byte[] key;
     private OutputStream out;
 
-    public AuditLog(AuthSettings settings, ObjectMapper json) {
+    private final Counter failures;
+
+    public AuditLog(AuthSettings settings, ObjectMapper json, MeterRegistry registry) {
+        this.failures = Counter.builder("alicloud_auth_audit_failures")
+                .description("Audit lines that could not be written (the request was refused)").register(registry);
         this.settings = settings;
         this.json = json;
     }
@@ -83,6 +89,7 @@ public class AuditLog {
             } catch (IOException e) {
                 closeQuietly();
                 LOG.errorf("audit log %s cannot be written: %s", settings.audit().file().orElse(""), e.getMessage());
+                failures.increment();
                 throw new AuditUnavailable();
             }
         }
@@ -137,6 +144,7 @@ public class AuditLog {
             return out;
         } catch (IOException | RuntimeException e) {
             LOG.errorf("audit log %s cannot be opened: %s", file, e.getClass().getSimpleName());
+            failures.increment();
             throw new AuditUnavailable();
         }
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,6 +27,8 @@ import io.alicloudauth.sts.StsRequest;
 import io.alicloudauth.token.AuthView;
 import io.alicloudauth.token.IssueRequest;
 import io.alicloudauth.token.TokenService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Login, SPEC §4, in the order of its rules. Nothing leaves the service before rule 4 has passed. */
@@ -41,8 +44,11 @@ public class LoginService {
     private final RateLimiter perAddress = new RateLimiter();
     private final RateLimiter perRole = new RateLimiter();
 
+    private final MeterRegistry registry;
+
     public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit,
-            AuthSettings settings) {
+            AuthSettings settings, MeterRegistry registry) {
+        this.registry = registry;
         this.roles = roles;
         this.config = config;
         this.sts = sts;
@@ -67,6 +73,8 @@ public class LoginService {
      */
     public AuthView login(String rawBody, String clientAddress) {
         Attempt attempt = new Attempt();
+        long start = System.nanoTime();
+        int status = 500;
         try {
             audit.ensureWritable();
             AuthView auth = attempt(rawBody, clientAddress, attempt);
@@ -78,20 +86,29 @@ public class LoginService {
                     throw e;
                 }
             }
+            status = 200;
             return auth;
         } catch (RuntimeException e) {
+            status = e instanceof ApiException a ? a.status() : 500;
             if (audit.enabled() && !(e instanceof AuditUnavailable)) {
-                int status = e instanceof ApiException a ? a.status() : 500;
                 String reason = e instanceof ApiException a ? a.getMessage() : "internal error";
                 audit.write("login", auditEntry(attempt, clientAddress, status, reason, null));
             }
             throw e;
+        } finally {
+            Timer.builder("alicloud_auth_logins")
+                    .tag("outcome", status == 200 ? "success" : status < 500 ? "refused" : "failed")
+                    .tag("status", Integer.toString(status))
+                    .description("Login attempts by outcome (success, refused: 4xx, failed: 5xx) and HTTP status")
+                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
-    private static void limit(RateLimiter limiter, String key, int perMinute, String what, boolean spend) {
+    private void limit(RateLimiter limiter, String key, int perMinute, String what, boolean spend) {
         long retryAfter = spend ? limiter.acquire(key, perMinute) : limiter.peek(key, perMinute);
         if (retryAfter > 0) {
+            registry.counter("alicloud_auth_rate_limited", "limit", limiter == perAddress ? "address" : "role")
+                    .increment();
             throw ApiException.tooManyRequests("too many login attempts for " + what + ": at most " + perMinute
                     + " a minute; retry after " + retryAfter + "s", retryAfter);
         }

@@ -26,6 +26,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.config.AuthSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.vertx.core.Vertx;
 
@@ -51,11 +54,19 @@ public class StsClient {
     private final Semaphore slots;
     private final AtomicInteger waiting = new AtomicInteger();
 
-    public StsClient(Vertx vertx, ObjectMapper json, AuthSettings settings) {
+    private final MeterRegistry registry;
+
+    public StsClient(Vertx vertx, ObjectMapper json, AuthSettings settings, MeterRegistry registry) {
         this.vertx = vertx;
         this.json = json;
         this.limits = settings.sts();
-        this.slots = new Semaphore(Math.max(1, limits.maxConcurrentCalls()), true);
+        int max = Math.max(1, limits.maxConcurrentCalls());
+        this.slots = new Semaphore(max, true);
+        this.registry = registry;
+        Gauge.builder("alicloud_auth_sts_slots_in_use", slots, s -> max - s.availablePermits())
+                .description("STS calls in progress").register(registry);
+        Gauge.builder("alicloud_auth_sts_slots_queued", waiting, AtomicInteger::get)
+                .description("Logins waiting for an STS slot").register(registry);
     }
 
     /**
@@ -63,11 +74,40 @@ public class StsClient {
      */
     public CallerIdentity callerIdentity(StsRequest request, String endpoint, Duration timeout) {
         acquireSlot();
+        long start = System.nanoTime();
+        String result = "garbage";
         try {
-            return call(request, endpoint, timeout);
+            CallerIdentity identity = call(request, endpoint, timeout);
+            result = "ok";
+            return identity;
+        } catch (ApiException e) {
+            result = kind(e);
+            throw e;
         } finally {
             slots.release();
+            Timer.builder("alicloud_auth_sts_calls").tag("result", result)
+                    .description("GetCallerIdentity calls to STS, by result: ok, refused (STS said no), timeout,"
+                            + " 5xx, unreachable, garbage (an answer that is not a caller identity)")
+                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** What kind of failure an STS call ended in, from the errors this class throws. */
+    static String kind(ApiException e) {
+        String message = e.getMessage();
+        if (e.status() == 403) {
+            return "refused";
+        }
+        if (message.contains("did not answer within")) {
+            return "timeout";
+        }
+        if (message.startsWith("STS answered HTTP 5")) {
+            return "5xx";
+        }
+        if (message.equals("STS could not be reached") || message.equals("STS call failed")) {
+            return "unreachable";
+        }
+        return "garbage";
     }
 
     /** A slot among the allowed concurrent calls: at once, or after a bounded wait in a bounded queue; else 503. */
@@ -77,10 +117,12 @@ public class StsClient {
         }
         if (waiting.incrementAndGet() > limits.queue()) {
             waiting.decrementAndGet();
+            noSlot();
             throw ApiException.unavailable("too many logins in progress; try again shortly");
         }
         try {
             if (!slots.tryAcquire(limits.queueTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                noSlot();
                 throw ApiException.unavailable("too many logins in progress; try again shortly");
             }
         } catch (InterruptedException e) {
@@ -89,6 +131,10 @@ public class StsClient {
         } finally {
             waiting.decrementAndGet();
         }
+    }
+
+    private void noSlot() {
+        registry.counter("alicloud_auth_sts_no_slot").increment();
     }
 
     private CallerIdentity call(StsRequest request, String endpoint, Duration timeout) {

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Cidrs;
 import io.alicloudauth.api.Transactions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Issues, authenticates, renews, looks up and revokes tokens. The only code that touches {@link Token}. */
@@ -34,8 +35,11 @@ public class TokenService {
     private final ExternalIssuer external;
     private final BatchTokens batch;
 
+    private final MeterRegistry registry;
+
     public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, ExternalIssuer external,
-            BatchTokens batch) {
+            BatchTokens batch, MeterRegistry registry) {
+        this.registry = registry;
         this.json = json;
         this.renewalCheck = renewalCheck;
         this.root = root;
@@ -49,9 +53,13 @@ public class TokenService {
 
     /** Issues the login's token: locally, or in Vault when write-through is on. */
     public AuthView issue(IssueRequest request) {
-        if (external.enabled()) {
-            return issueInVault(request);
-        }
+        AuthView issued = external.enabled() ? issueInVault(request) : issueHere(request);
+        registry.counter("alicloud_auth_tokens_issued", "type", external.enabled() ? "write_through"
+                : issued.tokenType()).increment();
+        return issued;
+    }
+
+    private AuthView issueHere(IssueRequest request) {
         long now = Instant.now().getEpochSecond();
         Lifetime life = Lifetime.of(now, now, request.ttl(), request.maxTtl(), request.explicitMaxTtl(),
                 request.period(), 0);

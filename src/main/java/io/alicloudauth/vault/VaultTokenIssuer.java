@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.config.AuthSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.alicloudauth.token.AuthView;
 import io.alicloudauth.token.ExternalIssuer;
 import io.alicloudauth.token.IssueRequest;
@@ -50,8 +51,12 @@ public class VaultTokenIssuer implements ExternalIssuer {
     private final boolean trustAll;
     private volatile VaultClient bounded;
 
+    private final MeterRegistry registry;
+
     public VaultTokenIssuer(AuthSettings settings, Instance<VaultClient> client, Instance<VaultConfigHolder> vaultConfig,
-            Vertx vertx, @ConfigProperty(name = "quarkus.tls.trust-all", defaultValue = "false") boolean trustAll) {
+            Vertx vertx, @ConfigProperty(name = "quarkus.tls.trust-all", defaultValue = "false") boolean trustAll,
+            MeterRegistry registry) {
+        this.registry = registry;
         this.settings = settings;
         this.client = client;
         this.vaultConfig = vaultConfig;
@@ -67,7 +72,7 @@ public class VaultTokenIssuer implements ExternalIssuer {
     @Override
     public AuthView issue(IssueRequest request) {
         VaultAuthTokenCreateTokenParams params = parameters(request);
-        VaultAuthTokenCreateAuthResult auth = call("mint a token", request.vaultTokenRole().isEmpty()
+        VaultAuthTokenCreateAuthResult auth = call("mint", "mint a token", request.vaultTokenRole().isEmpty()
                 ? vault().auth().token().create(true, params)
                 : vault().auth().token().create(request.vaultTokenRole(), params));
         if (auth == null || auth.getClientToken() == null || auth.getAccessor() == null) {
@@ -85,7 +90,7 @@ public class VaultTokenIssuer implements ExternalIssuer {
     @Override
     public void revokeAccessor(String accessor) {
         try {
-            call("revoke a token", vault().auth().token().revokeAccessor(accessor));
+            call("revoke", "revoke a token", vault().auth().token().revokeAccessor(accessor));
         } catch (ApiException e) {
             if (e.getCause() instanceof VaultClientException v && v.getStatus() != null && v.getStatus() == 400
                     && v.hasErrorContaining("invalid accessor")) {
@@ -101,7 +106,7 @@ public class VaultTokenIssuer implements ExternalIssuer {
                 .expectOkStatus().build(VaultJSONResultExtractor.of(JsonNode.class));
         VaultResponse<JsonNode> answer;
         try {
-            answer = call("read the token role " + tokenRole, vault().execute(read));
+            answer = call("read_token_role", "read the token role " + tokenRole, vault().execute(read));
         } catch (ApiException e) {
             if (e.getCause() instanceof VaultClientException v && v.getStatus() != null && v.getStatus() == 404) {
                 throw ApiException.badRequest("vault_token_role: Vault has no token role \"" + tokenRole + "\"");
@@ -177,10 +182,14 @@ public class VaultTokenIssuer implements ExternalIssuer {
         }
     }
 
-    private <T> T call(String what, CompletionStage<T> stage) {
+    /** One call to Vault within the timeout; counted by {@code operation} and outcome. */
+    private <T> T call(String operation, String what, CompletionStage<T> stage) {
         Duration timeout = settings.vault().timeout();
+        String outcome = "failed";
         try {
-            return stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            T answer = stage.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            outcome = "ok";
+            return answer;
         } catch (TimeoutException e) {
             stage.toCompletableFuture().cancel(true);
             throw new ApiException(503, "Vault did not answer within " + timeout.toSeconds() + "s to " + what);
@@ -189,6 +198,8 @@ public class VaultTokenIssuer implements ExternalIssuer {
             throw ApiException.unavailable("interrupted while asking Vault to " + what);
         } catch (ExecutionException e) {
             throw failure(what, e.getCause());
+        } finally {
+            registry.counter("alicloud_auth_vault_calls", "operation", operation, "outcome", outcome).increment();
         }
     }
 

@@ -20,6 +20,7 @@ import io.alicloudauth.testing.Api;
 import io.alicloudauth.testing.Callers;
 import io.alicloudauth.testing.FakeSts;
 import io.alicloudauth.testing.FakeStsResource;
+import io.alicloudauth.testing.Metrics;
 import io.alicloudauth.testing.RawHttp;
 import io.alicloudauth.testing.SignedLogin;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,6 +54,8 @@ public class LimitsTest {
 
     @Test
     void perAddressLimitAnswers429WithRetryAfterAndRecovers() throws Exception {
+        double limitedBefore = Metrics.value(Metrics.scrape(), "alicloud_auth_rate_limited_total",
+                "limit=\"address\"");
         String body = "{"; // malformed: attempts count all the same
         for (int i = 0; i < 100; i++) {
             String answer = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
@@ -64,6 +67,8 @@ public class LimitsTest {
             limited = RawHttp.send("127.0.0.3", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body);
         }
         assertTrue(limited.startsWith("429") && limited.contains("this address"), limited);
+        assertTrue(Metrics.value(Metrics.scrape(), "alicloud_auth_rate_limited_total", "limit=\"address\"")
+                > limitedBefore, "the refusal is counted");
         // Another address is not affected.
         assertTrue(RawHttp.send("127.0.0.4", RestAssured.port, "POST", "/v1/auth/alicloud/login", null, body)
                 .startsWith("400"));
@@ -120,6 +125,10 @@ public class LimitsTest {
             assertEquals(2, statuses.stream().filter(s -> s == 502).count(), statuses.toString());
             assertEquals(3, statuses.stream().filter(s -> s == 503).count(), statuses.toString());
             assertEquals(2, FakeStsResource.sts().requestCount(), "only the capped number reached STS");
+            String metrics = Metrics.scrape();
+            assertTrue(Metrics.value(metrics, "alicloud_auth_sts_no_slot_total") >= 3, "refusals for want of a slot");
+            assertTrue(Metrics.value(metrics, "alicloud_auth_sts_calls_seconds_count", "result=\"5xx\"") >= 2,
+                    "the two calls that got a slot ended in STS's 503");
         } finally {
             pool.shutdownNow();
         }

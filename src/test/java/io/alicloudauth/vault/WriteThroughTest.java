@@ -24,6 +24,7 @@ import io.alicloudauth.testing.Api;
 import io.alicloudauth.testing.Callers;
 import io.alicloudauth.testing.FakeStsResource;
 import io.alicloudauth.testing.FakeVault;
+import io.alicloudauth.testing.Metrics;
 import io.alicloudauth.testing.SignedLogin;
 import io.alicloudauth.testing.WriteThroughProfile;
 import io.alicloudauth.token.WriteThroughToken;
@@ -138,6 +139,7 @@ public class WriteThroughTest {
     @Test
     void vaultFailuresAreA503AndLeaveNothingBehind() throws Exception {
         long before = records();
+        String metricsBefore = Metrics.scrape();
         for (FakeVault.Mode mode : List.of(FakeVault.Mode.SEALED, FakeVault.Mode.FORBIDDEN, FakeVault.Mode.RESET,
                 FakeVault.Mode.SLOW)) {
             mode(mode);
@@ -149,6 +151,12 @@ public class WriteThroughTest {
         mode(FakeVault.Mode.NORMAL);
         login().statusCode(200);
         assertEquals(before + 1, records());
+        String metricsAfter = Metrics.scrape();
+        assertEquals(Metrics.value(metricsBefore, "alicloud_auth_vault_calls_total", "operation=\"mint\"",
+                "outcome=\"failed\"") + 4, Metrics.value(metricsAfter, "alicloud_auth_vault_calls_total",
+                "operation=\"mint\"", "outcome=\"failed\""));
+        assertEquals(Metrics.value(metricsBefore, "alicloud_auth_tokens_issued_total", "type=\"write_through\"") + 1,
+                Metrics.value(metricsAfter, "alicloud_auth_tokens_issued_total", "type=\"write_through\""));
     }
 
     @Test

@@ -1,0 +1,68 @@
+package io.alicloudauth.api;
+
+import static io.alicloudauth.testing.Api.anyone;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.alicloudauth.testing.Api;
+import io.alicloudauth.testing.Callers;
+import io.alicloudauth.testing.FakeSts;
+import io.alicloudauth.testing.FakeStsResource;
+import io.alicloudauth.testing.Metrics;
+import io.alicloudauth.testing.SignedLogin;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** {@code /q/metrics}: the counters move as logins succeed and fail, and no label carries a caller's values. */
+@QuarkusTest
+public class MetricsTest {
+
+    @BeforeEach
+    void setUp() {
+        FakeStsResource.sts().reset();
+        Api.useFakeSts("5s");
+        Api.writeDevRole();
+    }
+
+    @Test
+    void loginsStsCallsAndTokensAreCounted() {
+        String before = Metrics.scrape();
+        String token = anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then()
+                .statusCode(200).extract().path("auth.client_token");
+        anyone().body(SignedLogin.as(Callers.OPS).body()).post("/v1/auth/alicloud/login").then().statusCode(403);
+        anyone().body("{\"role\":\"dev-role\"}").post("/v1/auth/alicloud/login").then().statusCode(400);
+        FakeStsResource.sts().mode(FakeSts.Mode.GARBAGE);
+        anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then().statusCode(502);
+        FakeStsResource.sts().mode(FakeSts.Mode.FAIL_503);
+        anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then().statusCode(502);
+        FakeStsResource.sts().reset();
+        String after = Metrics.scrape();
+
+        assertMoved(before, after, 1, "alicloud_auth_logins_seconds_count", "outcome=\"success\"", "status=\"200\"");
+        assertMoved(before, after, 1, "alicloud_auth_logins_seconds_count", "outcome=\"refused\"", "status=\"403\"");
+        assertMoved(before, after, 1, "alicloud_auth_logins_seconds_count", "outcome=\"refused\"", "status=\"400\"");
+        assertMoved(before, after, 2, "alicloud_auth_logins_seconds_count", "outcome=\"failed\"", "status=\"502\"");
+        assertMoved(before, after, 2, "alicloud_auth_sts_calls_seconds_count", "result=\"ok\"");
+        assertMoved(before, after, 1, "alicloud_auth_sts_calls_seconds_count", "result=\"garbage\"");
+        assertMoved(before, after, 1, "alicloud_auth_sts_calls_seconds_count", "result=\"5xx\"");
+        assertMoved(before, after, 1, "alicloud_auth_tokens_issued_total", "type=\"service\"");
+        assertEquals(0, Metrics.value(after, "alicloud_auth_sts_slots_in_use"));
+        assertEquals(0, Metrics.value(after, "alicloud_auth_sts_slots_queued"));
+        assertTrue(after.contains("alicloud_auth_purge_runs_total"), "the purge's meters are registered");
+
+        for (String secret : List.of(token, Callers.DEV.arn(), Callers.DEV.principalId(), Callers.OPS.arn(),
+                Callers.DEV.accessKeyId(), "dev-role", Api.ROOT)) {
+            assertFalse(after.contains(secret), "no metric carries " + secret);
+        }
+    }
+
+    private static void assertMoved(String before, String after, double by, String name, String... labels) {
+        assertEquals(Metrics.value(before, name, labels) + by, Metrics.value(after, name, labels),
+                name + " " + String.join(",", labels));
+    }
+}
