@@ -90,6 +90,20 @@ class DeployManifestsTest {
     }
 
     @Test
+    void kubernetesDeploymentIsScrapedForMetricsOnTheServicePort() throws Exception {
+        JsonNode deployment = kind(documents("deploy/kubernetes/alicloud-auth.yaml"), "Deployment");
+        JsonNode annotations = deployment.path("spec").path("template").path("metadata").path("annotations");
+        assertEquals("true", annotations.path("prometheus.io/scrape").asText());
+        assertEquals("/q/metrics", annotations.path("prometheus.io/path").asText());
+        String port = annotations.path("prometheus.io/port").asText();
+        boolean served = false;
+        for (JsonNode p : deployment.path("spec").path("template").path("spec").path("containers").get(0).path("ports")) {
+            served |= p.path("containerPort").asText().equals(port);
+        }
+        assertTrue(served, "the annotated port is the container's");
+    }
+
+    @Test
     void kubernetesDeploymentProbesTheHealthEndpointsAndTakesSecretsFromTheSecret() throws Exception {
         List<JsonNode> docs = documents("deploy/kubernetes/alicloud-auth.yaml");
         JsonNode deployment = kind(docs, "Deployment");
