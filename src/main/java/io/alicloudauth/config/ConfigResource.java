@@ -36,6 +36,7 @@ public class ConfigResource {
         data.put("sts_endpoint", settings.stsEndpoint());
         data.put("sts_timeout", settings.stsTimeout().toSeconds());
         data.put("alias_source", settings.aliasSource());
+        data.put("vault_token_role", settings.vaultTokenRole());
         return Envelope.data(data);
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -12,25 +13,40 @@ import jakarta.transaction.Transactional;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
+import io.alicloudauth.token.ExternalIssuer;
 
 /** Reads and merges the mount configuration. */
 @ApplicationScoped
 public class ConfigService {
 
-    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source");
+    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source", "vault_token_role");
+    private static final Pattern TOKEN_ROLE = Pattern.compile("\\w(?:[\\w.-]{0,254}\\w)?");
+
+    private final ExternalIssuer vault;
+
+    public ConfigService(ExternalIssuer vault) {
+        this.vault = vault;
+    }
     /** {@code principal_id} (Vault's), {@code role_arn}, {@code arn}, {@code principal_immutable_id}. */
     public static final Set<String> ALIAS_SOURCES = Set.of("principal_id", "role_arn", "arn", "principal_immutable_id");
     static final long MAX_STS_TIMEOUT = 300;
 
     /** The effective configuration; defaults when none was ever written. */
-    public record Settings(String stsEndpoint, Duration stsTimeout, String aliasSource) {
+    public record Settings(String stsEndpoint, Duration stsTimeout, String aliasSource, String vaultTokenRole) {
+
+        /** The Vault token role a role mints with: its own, else the mount's; empty for an orphan token. */
+        public String tokenRoleFor(String rolesOwn) {
+            return rolesOwn != null && !rolesOwn.isEmpty() ? rolesOwn : vaultTokenRole;
+        }
     }
 
     @Transactional
     public Settings current() {
         MountConfig config = MountConfig.findById(1);
-        return config == null ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT), "principal_id")
-                : new Settings(config.stsEndpoint, Duration.ofSeconds(config.stsTimeout), config.aliasSource);
+        return config == null
+                ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT), "principal_id", "")
+                : new Settings(config.stsEndpoint, Duration.ofSeconds(config.stsTimeout), config.aliasSource,
+                        config.vaultTokenRole);
     }
 
     /** Merges the sent fields after validating all of them; answers the names it ignored. */
@@ -50,6 +66,15 @@ public class ConfigService {
         if (aliasSource != null && !ALIAS_SOURCES.contains(aliasSource)) {
             throw Body.invalid("alias_source", "must be principal_id, role_arn, arn or principal_immutable_id");
         }
+        String tokenRole = body.string("vault_token_role").map(String::trim).orElse(null);
+        if (tokenRole != null && !tokenRole.isEmpty()) {
+            if (!TOKEN_ROLE.matcher(tokenRole).matches()) {
+                throw Body.invalid("vault_token_role", "\"" + Text.shorten(tokenRole) + "\" is not a Vault token role name");
+            }
+            if (vault.enabled()) {
+                vault.tokenRoleBoundCidrs(tokenRole); // a 400 when Vault has no such token role
+            }
+        }
         Transactions.write(() -> {
             MountConfig config = MountConfig.findById(1);
             if (config == null) {
@@ -64,6 +89,9 @@ public class ConfigService {
             }
             if (aliasSource != null) {
                 config.aliasSource = aliasSource;
+            }
+            if (tokenRole != null) {
+                config.vaultTokenRole = tokenRole;
             }
             return config;
         });

@@ -29,6 +29,10 @@ public class MountConfig extends PanacheEntityBase {
     @Column(name = "alias_source", nullable = false)
     public String aliasSource = "principal_id";
 
+    /** Write-through: the Vault token role roles mint with unless they name their own; empty for none. */
+    @Column(name = "vault_token_role", nullable = false)
+    public String vaultTokenRole = "";
+
     @Version
     public long version;
 }

@@ -160,7 +160,8 @@ public class LoginService {
         if (!role.boundCidrs().isEmpty() && !Cidrs.contains(role.boundCidrs(), clientAddress)) {
             throw ApiException.permissionDenied();
         }
-        String unbindable = tokens.cannotBind(role.boundCidrs(), role.vaultTokenRole);
+        String tokenRole = lookup.mount().tokenRoleFor(role.vaultTokenRole);
+        String unbindable = tokens.cannotBind(role.boundCidrs(), tokenRole);
         if (unbindable != null) {
             throw ApiException.forbidden("role " + key + ": " + unbindable);
         }
@@ -191,7 +192,7 @@ public class LoginService {
         return tokens.issue(new IssueRequest(role.name, role.policies(), role.tokenNoDefaultPolicy,
                 metadata(identity, role.name), "alicloud-" + alias,
                 entityId(identity.accountId(), alias), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
-                role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), role.vaultTokenRole, role.bindingVersion));
+                role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), tokenRole, role.bindingVersion, alias));
     }
 
     static Map<String, String> metadata(CallerIdentity identity, String roleName) {

@@ -18,6 +18,7 @@ import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
+import io.alicloudauth.config.ConfigService;
 import io.alicloudauth.token.TokenService;
 
 /** Roles as SPEC §3: validation of every field, deprecated aliases, create-or-update that merges. */
@@ -31,8 +32,10 @@ public class RoleService {
             "token_type", "token_bound_cidrs", "vault_token_role", "bound_arns", "bound_principal_ids", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
 
     private final TokenService tokens;
+    private final ConfigService config;
 
-    public RoleService(TokenService tokens) {
+    public RoleService(TokenService tokens, ConfigService config) {
+        this.config = config;
         this.tokens = tokens;
     }
 
@@ -83,11 +86,12 @@ public class RoleService {
             Role role = created ? new Role() : existing;
             String binding = created ? null : binding(role);
             apply(role, body, created);
-            String unbindable = tokens.cannotBind(role.boundCidrs(), role.vaultTokenRole);
+            String tokenRole = config.current().tokenRoleFor(role.vaultTokenRole);
+            String unbindable = tokens.cannotBind(role.boundCidrs(), tokenRole);
             if (unbindable != null) {
                 throw Body.invalid("token_bound_cidrs", unbindable);
             }
-            tokens.checkTokenRoleBinding(role.boundCidrs(), role.vaultTokenRole);
+            tokens.checkTokenRoleBinding(role.boundCidrs(), tokenRole);
             if (binding != null && !binding.equals(binding(role))) {
                 role.bindingVersion++;
             }

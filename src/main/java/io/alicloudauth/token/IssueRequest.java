@@ -9,6 +9,8 @@ import java.util.Map;
  * @param tokenType the role's {@code token_type}: {@code default}, {@code service} or {@code batch}
  * @param vaultTokenRole with write-through, the Vault token role to mint with; empty for an orphan token
  * @param bindingVersion the role's binding version at login, kept with a write-through token's record
+ * @param entityAlias the caller's alias (per the mount's {@code alias_source}): with a Vault token role, the entity
+ *        alias the token is minted with
  */
 public record IssueRequest(
         String roleName,
@@ -25,5 +27,6 @@ public record IssueRequest(
         int numUses,
         List<String> boundCidrs,
         String vaultTokenRole,
-        long bindingVersion) {
+        long bindingVersion,
+        String entityAlias) {
 }

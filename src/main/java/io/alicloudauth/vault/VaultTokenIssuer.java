@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Text;
 import io.alicloudauth.config.AuthSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.alicloudauth.token.AuthView;
@@ -148,6 +149,11 @@ public class VaultTokenIssuer implements ExternalIssuer {
         if (batch) {
             params.setType(VaultTokenType.BATCH);
         }
+        if (!request.vaultTokenRole().isEmpty() && request.entityAlias() != null && !request.entityAlias().isEmpty()) {
+            // Vault creates (or reuses) one entity per alias and attaches it to the token: templated policies,
+            // groups and identity tokens then work. Only with a token role that lists it in allowed_entity_aliases.
+            params.setEntityAlias(request.entityAlias());
+        }
         return params;
     }
 
@@ -210,6 +216,9 @@ public class VaultTokenIssuer implements ExternalIssuer {
             reason = status == 403 ? "permission denied: check the token and policies the service logs in to Vault with"
                     : status == 503 ? "Vault is sealed or in maintenance"
                     : status == 429 ? "Vault is rate limiting"
+                    : status == 400 && v.getErrors() != null && !v.getErrors().isEmpty()
+                            // Vault's own words for a request it will not take ("invalid 'entity_alias' value")
+                            ? "Vault answered HTTP 400: " + Text.shorten(String.join("; ", v.getErrors()))
                     : "Vault answered HTTP " + status;
         } else if (BoundedVaultHttpClient.TooLarge.in(cause)) {
             reason = "Vault answered with more than " + BoundedVaultHttpClient.MAX_RESPONSE_BYTES + " bytes";

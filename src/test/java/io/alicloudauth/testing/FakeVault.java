@@ -44,6 +44,8 @@ public final class FakeVault {
     /** Token roles as {@code auth/token/roles/<name>} answers them ({@code data}), set with {@code /__role/<name>}. */
     private final java.util.Map<String, JsonNode> tokenRoles = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong streamed = new java.util.concurrent.atomic.AtomicLong();
+    /** Entities by alias name, as Vault creates them on first use of an alias (on the token mount). */
+    private final java.util.Map<String, String> entities = new ConcurrentHashMap<>();
 
     public FakeVault() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -121,7 +123,16 @@ public final class FakeVault {
                 }
             } else if (method.equals("POST") && (path.equals("/v1/auth/token/create-orphan")
                     || path.startsWith("/v1/auth/token/create/"))) {
-                created(exchange, body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body));
+                JsonNode request = body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
+                String tokenRole = path.startsWith("/v1/auth/token/create/")
+                        ? path.substring("/v1/auth/token/create/".length()) : null;
+                String refused = entityAliasRefusal(tokenRole, request.path("entity_alias").asText(""));
+                if (refused != null) {
+                    respond(exchange, 400, JSON.createObjectNode().set("errors", JSON.createArrayNode().add(refused))
+                            .toString());
+                    return;
+                }
+                created(exchange, request);
             } else if (method.equals("POST") && path.equals("/v1/auth/token/revoke-accessor")) {
                 String accessor = JSON.readTree(body).path("accessor").asText();
                 if (live.remove(accessor)) {
@@ -154,13 +165,52 @@ public final class FakeVault {
         auth.set("token_policies", policies);
         auth.set("metadata", request.path("meta"));
         auth.put("lease_duration", leaseSeconds(request)).put("renewable", request.path("renewable").asBoolean(true))
-                .put("entity_id", "").put("token_type", request.path("type").asText("service")).put("orphan", true)
+                .put("entity_id", request.path("entity_alias").asText("").isEmpty() ? ""
+                        : entities.computeIfAbsent(request.path("entity_alias").asText(),
+                                a -> java.util.UUID.randomUUID().toString()))
+                .put("token_type", request.path("type").asText("service")).put("orphan", true)
                 .put("num_uses", request.path("num_uses").asInt(0));
         ObjectNode answer = JSON.createObjectNode().put("request_id", "r-" + n).put("lease_id", "")
                 .put("renewable", false).put("lease_duration", 0);
         answer.set("data", null);
         answer.set("auth", auth);
         respond(exchange, 200, answer.toString());
+    }
+
+    /**
+     * Vault's rules for {@code entity_alias}: only with a token role, which must exist and list the alias in
+     * {@code allowed_entity_aliases} (globs, case-insensitive). Null when accepted.
+     */
+    private String entityAliasRefusal(String tokenRole, String alias) {
+        if (alias.isEmpty()) {
+            return null;
+        }
+        if (tokenRole == null) {
+            return "'entity_alias' is only allowed in combination with token role";
+        }
+        JsonNode role = tokenRoles.get(tokenRole);
+        if (role == null) {
+            return "unknown role";
+        }
+        JsonNode allowed = role.path("allowed_entity_aliases");
+        List<String> patterns = new ArrayList<>();
+        if (allowed.isArray()) {
+            allowed.forEach(a -> patterns.add(a.asText()));
+        } else if (allowed.isTextual()) {
+            patterns.addAll(List.of(allowed.asText().split(",")));
+        }
+        for (String pattern : patterns) {
+            String regex = ("\\Q" + pattern.trim().toLowerCase(java.util.Locale.ROOT) + "\\E").replace("*", "\\E.*\\Q");
+            if (alias.toLowerCase(java.util.Locale.ROOT).matches(regex)) {
+                return null;
+            }
+        }
+        return "invalid 'entity_alias' value";
+    }
+
+    /** The entity Vault made for an alias, or null. */
+    public String entityOf(String alias) {
+        return entities.get(alias);
     }
 
     private static long leaseSeconds(JsonNode request) {
@@ -190,7 +240,10 @@ public final class FakeVault {
             mode = Mode.NORMAL;
             calls.clear();
             tokenRoles.clear();
+            entities.clear();
             respond(exchange, 204, "");
+        } else if (path.equals("/__entities")) {
+            respond(exchange, 200, JSON.valueToTree(entities).toString());
         } else if (path.equals("/__live")) {
             respond(exchange, 200, JSON.valueToTree(new ArrayList<>(live)).toString());
         } else {

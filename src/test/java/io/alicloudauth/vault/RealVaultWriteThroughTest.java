@@ -64,4 +64,32 @@ public class RealVaultWriteThroughTest {
         assertThrows(Exception.class, () -> vault.auth().lookupSelf());
         admin().delete("/v1/auth/alicloud/role/real-vault").then().statusCode(204);
     }
+
+    @Test
+    void aTokenRoleGivesTheTokenAnEntityNamedAfterTheWorkload() throws Exception {
+        FakeStsResource.sts().reset();
+        Api.useFakeSts("5s");
+        Vault admin = Vault.create(new VaultConfig().address(System.getenv("VAULT_ADDR"))
+                .token(System.getenv("VAULT_TOKEN")).engineVersion(1).build());
+        admin.logical().write("auth/token/roles/alicloud-test", Map.of("allowed_entity_aliases",
+                Callers.DEV.principalId().split(":")[0] + ":*", "orphan", true, "allowed_policies", "alicloud-test"));
+        admin().body("{\"vault_token_role\":\"alicloud-test\"}").post("/v1/auth/alicloud/config").then()
+                .statusCode(204);
+        Api.writeRole("real-vault", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"alicloud-test\","
+                + "\"token_ttl\":\"10m\"}");
+        try {
+            String entity = anyone().body(SignedLogin.as(Callers.DEV).role("real-vault").body())
+                    .post("/v1/auth/alicloud/login").then().statusCode(200).extract().path("auth.entity_id");
+            assertTrue(entity != null && !entity.isEmpty(), "the token carries an entity");
+            String again = anyone().body(SignedLogin.as(Callers.DEV).role("real-vault").body())
+                    .post("/v1/auth/alicloud/login").then().statusCode(200).extract().path("auth.entity_id");
+            assertEquals(entity, again, "one entity per workload");
+            String aliases = admin.logical().read("identity/entity/id/" + entity).getDataObject().get("aliases")
+                    .toString();
+            assertTrue(aliases.contains(Callers.DEV.principalId()), aliases);
+        } finally {
+            admin().body("{\"vault_token_role\":\"\"}").post("/v1/auth/alicloud/config").then().statusCode(204);
+            admin().delete("/v1/auth/alicloud/role/real-vault").then().statusCode(204);
+        }
+    }
 }

@@ -73,6 +73,8 @@ public class WriteThroughTest {
         RestAssured.given().baseUri(vault()).post("/__reset").then().statusCode(204);
         FakeStsResource.sts().reset();
         Api.useFakeSts("5s");
+        admin().body("{\"vault_token_role\":\"\",\"alias_source\":\"principal_id\"}").post("/v1/auth/alicloud/config")
+                .then().statusCode(204);
         Api.writeRole("dev-role", "{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev,ops\","
                 + "\"token_ttl\":\"1h\",\"token_max_ttl\":\"2h\",\"token_explicit_max_ttl\":\"90m\","
                 + "\"token_num_uses\":3,\"token_no_default_policy\":true,\"token_period\":0,\"vault_token_role\":\"\","
@@ -114,6 +116,7 @@ public class WriteThroughTest {
         assertEquals(Callers.ACCOUNT, meta.get("account_id"));
         assertEquals("dev-role", meta.get("role_name"));
         assertFalse(body.has("period"));
+        assertFalse(body.has("entity_alias") && !body.get("entity_alias").isNull(), "no token role, no entity");
 
         // Our token endpoints answer only for local tokens; we never stored this one.
         Api.withToken(token).get("/v1/auth/token/lookup-self").then().statusCode(403);
@@ -124,6 +127,7 @@ public class WriteThroughTest {
 
     @Test
     void periodicRoleAndVaultTokenRoleAreSentAsSuch() throws Exception {
+        tokenRole("alicloud-workloads", "{\"allowed_entity_aliases\":[\"300800000000000001:*\"],\"orphan\":true}");
         admin().body("{\"token_period\":\"15m\",\"token_num_uses\":0,\"vault_token_role\":\"alicloud-workloads\","
                 + "\"token_explicit_max_ttl\":0,\"token_max_ttl\":0}").post(ROLE + "dev-role").then().statusCode(204);
         admin().get(ROLE + "dev-role").then().body("data.vault_token_role", equalTo("alicloud-workloads"));
@@ -223,7 +227,7 @@ public class WriteThroughTest {
         admin().get(ROLE + "dev-role").then().body("data.token_bound_cidrs.size()", equalTo(0));
         assertTrue(calls("/v1/auth/token/create").isEmpty());
 
-        tokenRole("bound", "{\"token_bound_cidrs\":[\"127.0.0.1/32\"]}");
+        tokenRole("bound", "{\"token_bound_cidrs\":[\"127.0.0.1/32\"],\"allowed_entity_aliases\":[\"*\"]}");
         admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\",\"vault_token_role\":\"bound\"}").post(ROLE + "dev-role")
                 .then().statusCode(204);
         login().statusCode(200);
@@ -291,6 +295,51 @@ public class WriteThroughTest {
         assertTrue(streamed < 32L * 1024 * 1024, streamed + " bytes were taken from Vault");
         mode(FakeVault.Mode.NORMAL);
         login().statusCode(200);
+    }
+
+    @Test
+    void aTokenRoleMintsWithTheCallersEntityAliasOneEntityPerWorkload() throws Exception {
+        String pattern = "acs:ram::" + Callers.ACCOUNT + ":role/*";
+        tokenRole("alicloud", "{\"allowed_entity_aliases\":\"" + pattern + "\",\"orphan\":true}");
+        tokenRole("narrow", "{\"allowed_entity_aliases\":[\"acs:ram::1:role/x\"]}");
+        admin().body("{\"vault_token_role\":\"alicloud\",\"alias_source\":\"role_arn\"}")
+                .post("/v1/auth/alicloud/config").then().statusCode(204);
+        admin().get("/v1/auth/alicloud/config").then().body("data.vault_token_role", equalTo("alicloud"));
+        Api.writeRole("app-web", "{\"arn\":\"acs:ram::" + Callers.ACCOUNT + ":role/app-web\"}");
+
+        String first = login().statusCode(200).extract().path("auth.entity_id");
+        String second = login().statusCode(200).extract().path("auth.entity_id");
+        var webAnswer = anyone().body(SignedLogin.as(Callers.APP_WEB).role("app-web").body()).post("/v1/auth/alicloud/login").then();
+        String web = webAnswer.statusCode(200).extract().path("auth.entity_id");
+        assertFalse(first.isEmpty());
+        assertEquals(first, second, "the same workload gets the same entity");
+        assertFalse(first.equals(web), "another workload gets its own");
+        List<JsonNode> creates = calls("/v1/auth/token/create");
+        assertEquals(3, creates.size());
+        for (JsonNode call : creates) {
+            assertEquals("/v1/auth/token/create/alicloud", call.get("path").asText(), "the mount's token role");
+        }
+        assertEquals(Callers.ROLE_ARN, creates.get(0).get("body").get("entity_alias").asText());
+        assertEquals("acs:ram::" + Callers.ACCOUNT + ":role/app-web",
+                creates.get(2).get("body").get("entity_alias").asText());
+        JsonNode entities = JSON.readTree(RestAssured.given().baseUri(vault()).get("/__entities").asString());
+        assertEquals(first, entities.get(Callers.ROLE_ARN).asText());
+
+        // A role's own token role overrides the mount's; Vault refuses an alias outside its allowed list.
+        long before = records();
+        admin().body("{\"vault_token_role\":\"narrow\"}").post(ROLE + "dev-role").then().statusCode(204);
+        login().statusCode(503).body("errors[0]", containsString("invalid 'entity_alias' value"));
+        assertEquals("/v1/auth/token/create/narrow", calls("/v1/auth/token/create").get(3).get("path").asText());
+        assertEquals(before, records(), "nothing recorded for a refused mint");
+
+        // The mount's token role must exist in Vault; empty turns it off again (orphan tokens, no entity).
+        admin().body("{\"vault_token_role\":\"missing\"}").post("/v1/auth/alicloud/config").then().statusCode(400)
+                .body("errors[0]", containsString("Vault has no token role \"missing\""));
+        admin().body("{\"vault_token_role\":\"bad/name\"}").post("/v1/auth/alicloud/config").then().statusCode(400);
+        admin().body("{\"vault_token_role\":\"\"}").post("/v1/auth/alicloud/config").then().statusCode(204);
+        admin().body("{\"vault_token_role\":\"\"}").post(ROLE + "dev-role").then().statusCode(204);
+        login().statusCode(200).body("auth.entity_id", equalTo(""));
+        assertEquals("/v1/auth/token/create-orphan", calls("/v1/auth/token/create").get(4).get("path").asText());
     }
 
     void tokenRole(String name, String data) {
