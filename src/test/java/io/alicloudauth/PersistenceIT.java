@@ -193,4 +193,52 @@ class PersistenceIT {
             assertEquals(200, at(b, root).get("/v1/auth/alicloud/role/dev-role").statusCode());
         }
     }
+
+    @Test
+    void twoInstancesPurgeOnePostgresTogetherWhileBothServeLogins() throws Exception {
+        String base = PostgresProfile.jdbcUrl();
+        String url = base.substring(0, base.lastIndexOf('/') + 1) + "alicloud_auth_purge_it";
+        try (Connection c = DriverManager.getConnection(base, "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("drop database if exists alicloud_auth_purge_it");
+            s.execute("create database alicloud_auth_purge_it");
+        }
+        String root = "it-root-token-0123456789abcdef";
+        Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", url, "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "ALICLOUD_AUTH_ROOT_TOKEN", root, "ALICLOUD_AUTH_PURGE_INTERVAL", "1s");
+        try (AppProcess a = AppProcess.start(PG_JAR, env); AppProcess b = AppProcess.start(PG_JAR, env);
+                Connection db = DriverManager.getConnection(url, "postgres", "")) {
+            setUp(a, root);
+            at(a, root).body("{\"token_ttl\":\"1s\",\"token_max_ttl\":\"1s\"}").post("/v1/auth/alicloud/role/dev-role")
+                    .then().statusCode(204);
+            int logins = 0;
+            long most = 0;
+            for (int i = 0; i < 600; i++) {
+                login(i % 2 == 0 ? a : b);
+                logins++;
+                if (i % 50 == 0) {
+                    most = Math.max(most, rows(db));
+                }
+            }
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (rows(db) > 0 && System.nanoTime() < end) {
+                Thread.sleep(200);
+            }
+            assertEquals(0, rows(db), "both instances purged the expired tokens");
+            assertTrue(most < logins, "purged while logins went on: at most " + most + " of " + logins + " stored");
+            for (AppProcess app : List.of(a, b)) {
+                String metrics = given().baseUri(app.url()).get("/q/metrics").asString();
+                assertTrue(metrics.contains("alicloud_auth_purge_runs_total{outcome=\"done\"}"), metrics);
+                assertTrue(metrics.contains("alicloud_auth_purge_runs_total{outcome=\"failed\"} 0.0"),
+                        "no purge failed on a shared database");
+            }
+        }
+    }
+
+    private static long rows(Connection db) throws java.sql.SQLException {
+        try (Statement s = db.createStatement(); java.sql.ResultSet r = s.executeQuery("select count(*) from auth_token")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
 }
