@@ -29,7 +29,8 @@ import io.quarkus.scheduler.Scheduled;
  * tens of kilobytes per login and every commit gets dearer as the chunk list grows (2 GB and twice the CPU per login
  * after 90,000 logins, measured). So this bean does H2's housekeeping itself, as H2's background thread would:
  * rewrite sparse chunks, move chunks to close gaps, and {@code RETENTION_TIME 0} so that freed space is reused at
- * once rather than after 45 seconds. It also forces the file to disk ({@code fsync}) on the same schedule, which H2
+ * once rather than after 45 seconds; every second (the scheduler's shortest period). It also forces the file to
+ * disk ({@code fsync}) on the same schedule, which H2
  * never does between checkpoints. Runs before anything writes, whatever JDBC URL the operator gives; does nothing
  * on PostgreSQL or an in-memory H2.
  */
@@ -62,7 +63,7 @@ public class H2Store {
         started = true;
     }
 
-    @Scheduled(identity = "h2-housekeeping", every = "${alicloud-auth.h2.housekeeping-interval:0.5s}",
+    @Scheduled(identity = "h2-housekeeping", every = "${alicloud-auth.h2.housekeeping-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void housekeeping() {
         if (!started) {

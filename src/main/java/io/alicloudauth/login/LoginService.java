@@ -27,6 +27,7 @@ import io.alicloudauth.sts.StsRequest;
 import io.alicloudauth.token.AuthView;
 import io.alicloudauth.token.IssueRequest;
 import io.alicloudauth.token.TokenService;
+import io.alicloudauth.token.WriteThroughTokens;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,9 +46,11 @@ public class LoginService {
     private final RateLimiter perRole = new RateLimiter();
 
     private final MeterRegistry registry;
+    private final WriteThroughTokens writeThrough;
 
     public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit,
-            AuthSettings settings, MeterRegistry registry) {
+            AuthSettings settings, MeterRegistry registry, WriteThroughTokens writeThrough) {
+        this.writeThrough = writeThrough;
         this.registry = registry;
         this.roles = roles;
         this.config = config;
@@ -161,7 +164,7 @@ public class LoginService {
             throw ApiException.permissionDenied();
         }
         String tokenRole = lookup.mount().tokenRoleFor(role.vaultTokenRole);
-        String unbindable = tokens.cannotBind(role.boundCidrs(), tokenRole);
+        String unbindable = writeThrough.cannotBind(role.boundCidrs(), tokenRole);
         if (unbindable != null) {
             throw ApiException.forbidden("role " + key + ": " + unbindable);
         }

@@ -19,7 +19,7 @@ import io.alicloudauth.api.Cidrs;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
 import io.alicloudauth.config.ConfigService;
-import io.alicloudauth.token.TokenService;
+import io.alicloudauth.token.WriteThroughTokens;
 
 /** Roles as SPEC §3: validation of every field, deprecated aliases, create-or-update that merges. */
 @ApplicationScoped
@@ -31,12 +31,12 @@ public class RoleService {
             "token_max_ttl", "token_explicit_max_ttl", "token_period", "token_num_uses", "token_no_default_policy",
             "token_type", "token_bound_cidrs", "vault_token_role", "bound_arns", "bound_principal_ids", "policies", "ttl", "max_ttl", "period", "bound_cidrs");
 
-    private final TokenService tokens;
+    private final WriteThroughTokens writeThrough;
     private final ConfigService config;
 
-    public RoleService(TokenService tokens, ConfigService config) {
+    public RoleService(WriteThroughTokens writeThrough, ConfigService config) {
         this.config = config;
-        this.tokens = tokens;
+        this.writeThrough = writeThrough;
     }
 
     /** A write's outcome: whether it created the role, and the fields it ignored (answered as Vault's warning). */
@@ -68,7 +68,7 @@ public class RoleService {
      */
     public void delete(String name) {
         String key = normaliseName(name);
-        tokens.revokeWriteThroughTokens(key);
+        writeThrough.revokeAll(key);
         Transactions.write(() -> Role.deleteById(key));
     }
 
@@ -87,11 +87,11 @@ public class RoleService {
             String binding = created ? null : binding(role);
             apply(role, body, created);
             String tokenRole = config.current().tokenRoleFor(role.vaultTokenRole);
-            String unbindable = tokens.cannotBind(role.boundCidrs(), tokenRole);
+            String unbindable = writeThrough.cannotBind(role.boundCidrs(), tokenRole);
             if (unbindable != null) {
                 throw Body.invalid("token_bound_cidrs", unbindable);
             }
-            tokens.checkTokenRoleBinding(role.boundCidrs(), tokenRole);
+            writeThrough.checkTokenRoleBinding(role.boundCidrs(), tokenRole);
             if (binding != null && !binding.equals(binding(role))) {
                 role.bindingVersion++;
             }
@@ -102,8 +102,8 @@ public class RoleService {
             return new Written(created, role.bindingVersion);
         });
         try {
-            if (tokens.writeThrough()) {
-                tokens.revokeWriteThroughTokens(name, written.bindingVersion());
+            if (writeThrough.enabled()) {
+                writeThrough.revokeOlderThan(name, written.bindingVersion());
             }
         } catch (ApiException e) {
             throw new ApiException(503, "the role was written, but tokens minted in Vault under its previous arn,"

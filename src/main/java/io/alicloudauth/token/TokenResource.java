@@ -33,9 +33,12 @@ public class TokenResource {
     private final TokenService tokens;
     private final ClientAddresses addresses;
     private final Purge purge;
+    private final WriteThroughTokens writeThrough;
     private final ManagedExecutor executor;
 
-    public TokenResource(TokenService tokens, ClientAddresses addresses, Purge purge, ManagedExecutor executor) {
+    public TokenResource(TokenService tokens, ClientAddresses addresses, Purge purge, ManagedExecutor executor,
+            WriteThroughTokens writeThrough) {
+        this.writeThrough = writeThrough;
         this.tokens = tokens;
         this.addresses = addresses;
         this.purge = purge;
@@ -105,7 +108,7 @@ public class TokenResource {
         Token token = tokens.byAccessor(accessor).orElse(null);
         if (token != null) {
             tokens.revoke(token);
-        } else if (!tokens.revokeWriteThrough(accessor)) {
+        } else if (!writeThrough.revoke(accessor)) {
             throw ApiException.badRequest("invalid accessor");
         }
         return Response.noContent().build();

@@ -1,11 +1,10 @@
 package io.alicloudauth.token;
 
-import java.util.Locale;
-import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -27,23 +26,22 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class TokenService {
 
     static final String LOGIN_PATH = "auth/alicloud/login";
-    private static final Logger LOG = Logger.getLogger(TokenService.class);
 
     private final ObjectMapper json;
     private final RenewalCheck renewalCheck;
     private final RootToken root;
-    private final ExternalIssuer external;
+    private final WriteThroughTokens writeThrough;
     private final BatchTokens batch;
 
     private final MeterRegistry registry;
 
-    public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, ExternalIssuer external,
+    public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, WriteThroughTokens writeThrough,
             BatchTokens batch, MeterRegistry registry) {
         this.registry = registry;
         this.json = json;
         this.renewalCheck = renewalCheck;
         this.root = root;
-        this.external = external;
+        this.writeThrough = writeThrough;
         this.batch = batch;
     }
 
@@ -53,8 +51,8 @@ public class TokenService {
 
     /** Issues the login's token: locally, or in Vault when write-through is on. */
     public AuthView issue(IssueRequest request) {
-        AuthView issued = external.enabled() ? issueInVault(request) : issueHere(request);
-        registry.counter("alicloud_auth_tokens_issued", "type", external.enabled() ? "write_through"
+        AuthView issued = writeThrough.enabled() ? writeThrough.issue(request) : issueHere(request);
+        registry.counter("alicloud_auth_tokens_issued", "type", writeThrough.enabled() ? "write_through"
                 : issued.tokenType()).increment();
         return issued;
     }
@@ -99,111 +97,14 @@ public class TokenService {
         return authView(token, clientToken, life.ttl());
     }
 
-    /**
-     * Write-through: Vault mints the token; we keep its accessor and the login record. If the record cannot be
-     * stored, the token is revoked again in Vault so that no login is left half-done.
-     */
-    private AuthView issueInVault(IssueRequest request) {
-        AuthView minted = external.issue(request);
-        long now = Instant.now().getEpochSecond();
-        WriteThroughToken record = new WriteThroughToken();
-        record.accessor = minted.accessor();
-        record.roleName = request.roleName();
-        record.meta = toJson(request.metadata());
-        record.displayName = request.displayName();
-        record.creationTime = now;
-        record.expireTime = now + minted.leaseDuration();
-        record.maxExpireTime = !minted.renewable() ? record.expireTime
-                : Math.max(record.expireTime, now + (request.maxTtl() > 0 ? request.maxTtl() : Purge.VAULT_DEFAULT_MAX_TTL));
-        record.bindingVersion = request.bindingVersion();
-        try {
-            QuarkusTransaction.requiringNew().run(record::persist);
-        } catch (RuntimeException e) {
-            try {
-                external.revokeAccessor(minted.accessor());
-            } catch (RuntimeException revokeFailed) {
-                LOG.errorf("a Vault token (accessor %s) was minted but could not be recorded or revoked",
-                        minted.accessor());
-            }
-            throw e;
-        }
-        return minted;
-    }
-
     /** Takes back a token this service just issued (locally or in Vault), when its login cannot complete. */
     public void revokeIssued(AuthView auth) {
         if (BatchTokens.isBatch(auth.clientToken())) {
             return; // never stored; it expires on its own (and the caller never received it)
         }
-        if (!revokeWriteThrough(auth.accessor())) {
+        if (!writeThrough.revoke(auth.accessor())) {
             QuarkusTransaction.requiringNew().run(() -> Token.deleteById(Secrets.hash(auth.clientToken())));
         }
-    }
-
-    /** Whether login tokens are minted in Vault (write-through). */
-    public boolean writeThrough() {
-        return external.enabled();
-    }
-
-    /**
-     * Why write-through cannot issue a token for a role bound to these CIDRs, or null when it can (or is off):
-     * {@code auth/token/create-orphan} cannot bind a token to addresses, so it would be usable from anywhere; a Vault
-     * token role with {@code token_bound_cidrs} can.
-     */
-    public String cannotBind(List<String> boundCidrs, String vaultTokenRole) {
-        if (!external.enabled() || boundCidrs.isEmpty() || (vaultTokenRole != null && !vaultTokenRole.isEmpty())) {
-            return null;
-        }
-        return "with write-through, a role with token_bound_cidrs needs a vault_token_role whose token_bound_cidrs"
-                + " bind the Vault token (auth/token/create-orphan cannot carry CIDRs)";
-    }
-
-    /**
-     * With write-through, checks that the Vault token role binds its tokens inside the role's CIDRs: a non-empty
-     * {@code token_bound_cidrs}, each block within one of {@code boundCidrs}. A 400 saying what differs otherwise.
-     * Checked when a role is written; a token role changed in Vault later is not seen.
-     */
-    public void checkTokenRoleBinding(List<String> boundCidrs, String vaultTokenRole) {
-        if (!external.enabled() || boundCidrs.isEmpty() || vaultTokenRole == null || vaultTokenRole.isEmpty()) {
-            return;
-        }
-        List<String> inVault = external.tokenRoleBoundCidrs(vaultTokenRole);
-        List<String> outside = inVault.stream().filter(c -> !Cidrs.within(c, boundCidrs)).toList();
-        if (inVault.isEmpty() || !outside.isEmpty()) {
-            throw ApiException.badRequest("vault_token_role: Vault's token role \"" + vaultTokenRole + "\" binds its"
-                    + " tokens to " + inVault + ", not inside token_bound_cidrs " + boundCidrs
-                    + ": set its token_bound_cidrs in Vault (auth/token/roles/" + vaultTokenRole + ")");
-        }
-    }
-
-    /** Revokes, in Vault, every write-through token a role issued, then forgets them. Local tokens stay. */
-    public void revokeWriteThroughTokens(String roleName) {
-        revokeWriteThroughTokens(roleName, Long.MAX_VALUE);
-    }
-
-    /**
-     * Revokes, in Vault, the write-through tokens a role issued under a binding older than {@code bindingVersion};
-     * answers how many. Stops at the first that Vault will not revoke (the rest stay recorded, for the next try).
-     */
-    public int revokeWriteThroughTokens(String roleName, long bindingVersion) {
-        List<String> accessors = QuarkusTransaction.requiringNew().call(() -> WriteThroughToken
-                .<WriteThroughToken>list("roleName = ?1 and bindingVersion < ?2", roleName, bindingVersion).stream()
-                .map(t -> t.accessor).toList());
-        for (String accessor : accessors) {
-            revokeWriteThrough(accessor);
-        }
-        return accessors.size();
-    }
-
-    /** Revokes a write-through token by accessor; false if no such login record exists. */
-    public boolean revokeWriteThrough(String accessor) {
-        if (accessor == null || QuarkusTransaction.requiringNew()
-                .call(() -> WriteThroughToken.findById(accessor) == null)) {
-            return false;
-        }
-        external.revokeAccessor(accessor);
-        QuarkusTransaction.requiringNew().run(() -> WriteThroughToken.deleteById(accessor));
-        return true;
     }
 
     /**
