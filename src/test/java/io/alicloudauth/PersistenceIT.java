@@ -144,13 +144,7 @@ class PersistenceIT {
 
     @Test
     void twoInstancesOnOnePostgresServeTheSameRolesAndTokens() throws Exception {
-        String base = PostgresProfile.jdbcUrl();
-        String url = base.substring(0, base.lastIndexOf('/') + 1) + "alicloud_auth_it";
-        try (Connection c = DriverManager.getConnection(base, "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("drop database if exists alicloud_auth_it");
-            s.execute("create database alicloud_auth_it");
-        }
+        String url = freshDatabase("alicloud_auth_it");
         String root = "it-root-token-0123456789abcdef";
         Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", url, "QUARKUS_DATASOURCE_USERNAME", "postgres",
                 "ALICLOUD_AUTH_ROOT_TOKEN", root);
@@ -196,13 +190,7 @@ class PersistenceIT {
 
     @Test
     void twoInstancesPurgeOnePostgresTogetherWhileBothServeLogins() throws Exception {
-        String base = PostgresProfile.jdbcUrl();
-        String url = base.substring(0, base.lastIndexOf('/') + 1) + "alicloud_auth_purge_it";
-        try (Connection c = DriverManager.getConnection(base, "postgres", "");
-                Statement s = c.createStatement()) {
-            s.execute("drop database if exists alicloud_auth_purge_it");
-            s.execute("create database alicloud_auth_purge_it");
-        }
+        String url = freshDatabase("alicloud_auth_purge_it");
         String root = "it-root-token-0123456789abcdef";
         Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", url, "QUARKUS_DATASOURCE_USERNAME", "postgres",
                 "ALICLOUD_AUTH_ROOT_TOKEN", root, "ALICLOUD_AUTH_PURGE_INTERVAL", "1s");
@@ -233,6 +221,17 @@ class PersistenceIT {
                         "no purge failed on a shared database");
             }
         }
+    }
+
+    /** A new, empty database beside the tests' PostgreSQL one; its JDBC URL. */
+    static String freshDatabase(String name) throws java.sql.SQLException {
+        String base = PostgresProfile.jdbcUrl();
+        try (Connection c = DriverManager.getConnection(base, "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + name);
+            s.execute("create database " + name);
+        }
+        return base.substring(0, base.lastIndexOf('/') + 1) + name;
     }
 
     private static long rows(Connection db) throws java.sql.SQLException {
