@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,6 +47,8 @@ public class LoginService {
     private final RateLimiter perRole = new RateLimiter();
 
     private final MeterRegistry registry;
+    /** The login timer per HTTP status (a handful), so that a login does not look its meter up in the registry. */
+    private final Map<Integer, Timer> timers = new ConcurrentHashMap<>();
     private final WriteThroughTokens writeThrough;
 
     public LoginService(RoleService roles, ConfigService config, StsClient sts, TokenService tokens, AuditLog audit,
@@ -99,11 +102,11 @@ public class LoginService {
             }
             throw e;
         } finally {
-            Timer.builder("alicloud_auth_logins")
-                    .tag("outcome", status == 200 ? "success" : status < 500 ? "refused" : "failed")
-                    .tag("status", Integer.toString(status))
+            timers.computeIfAbsent(status, s -> Timer.builder("alicloud_auth_logins")
+                    .tag("outcome", s == 200 ? "success" : s < 500 ? "refused" : "failed")
+                    .tag("status", Integer.toString(s))
                     .description("Login attempts by outcome (success, refused: 4xx, failed: 5xx) and HTTP status")
-                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    .register(registry)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

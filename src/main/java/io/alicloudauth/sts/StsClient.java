@@ -55,6 +55,7 @@ public class StsClient {
     private final AtomicInteger waiting = new AtomicInteger();
 
     private final MeterRegistry registry;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public StsClient(Vertx vertx, ObjectMapper json, AuthSettings settings, MeterRegistry registry) {
         this.vertx = vertx;
@@ -85,10 +86,10 @@ public class StsClient {
             throw e;
         } finally {
             slots.release();
-            Timer.builder("alicloud_auth_sts_calls").tag("result", result)
+            timers.computeIfAbsent(result, r -> Timer.builder("alicloud_auth_sts_calls").tag("result", r)
                     .description("GetCallerIdentity calls to STS, by result: ok, refused (STS said no), timeout,"
                             + " 5xx, unreachable, garbage (an answer that is not a caller identity)")
-                    .register(registry).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    .register(registry)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Cidrs;
 import io.alicloudauth.api.Transactions;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -34,6 +36,7 @@ public class TokenService {
     private final BatchTokens batch;
 
     private final MeterRegistry registry;
+    private final Map<String, Counter> issuedCounters = new ConcurrentHashMap<>();
 
     public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, WriteThroughTokens writeThrough,
             BatchTokens batch, MeterRegistry registry) {
@@ -52,8 +55,8 @@ public class TokenService {
     /** Issues the login's token: locally, or in Vault when write-through is on. */
     public AuthView issue(IssueRequest request) {
         AuthView issued = writeThrough.enabled() ? writeThrough.issue(request) : issueHere(request);
-        registry.counter("alicloud_auth_tokens_issued", "type", writeThrough.enabled() ? "write_through"
-                : issued.tokenType()).increment();
+        issuedCounters.computeIfAbsent(writeThrough.enabled() ? "write_through" : issued.tokenType(),
+                type -> registry.counter("alicloud_auth_tokens_issued", "type", type)).increment();
         return issued;
     }
 
