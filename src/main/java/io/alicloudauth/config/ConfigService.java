@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -13,7 +14,8 @@ import jakarta.transaction.Transactional;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
-import io.alicloudauth.token.ExternalIssuer;
+import io.alicloudauth.role.Role;
+import io.alicloudauth.token.WriteThroughTokens;
 
 /** Reads and merges the mount configuration. */
 @ApplicationScoped
@@ -22,10 +24,10 @@ public class ConfigService {
     static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source", "vault_token_role");
     private static final Pattern TOKEN_ROLE = Pattern.compile("\\w(?:[\\w.-]{0,254}\\w)?");
 
-    private final ExternalIssuer vault;
+    private final WriteThroughTokens writeThrough;
 
-    public ConfigService(ExternalIssuer vault) {
-        this.vault = vault;
+    public ConfigService(WriteThroughTokens writeThrough) {
+        this.writeThrough = writeThrough;
     }
     /** {@code principal_id} (Vault's), {@code role_arn}, {@code arn}, {@code principal_immutable_id}. */
     public static final Set<String> ALIAS_SOURCES = Set.of("principal_id", "role_arn", "arn", "principal_immutable_id");
@@ -71,11 +73,13 @@ public class ConfigService {
             if (!TOKEN_ROLE.matcher(tokenRole).matches()) {
                 throw Body.invalid("vault_token_role", "\"" + Text.shorten(tokenRole) + "\" is not a Vault token role name");
             }
-            if (vault.enabled()) {
-                vault.tokenRoleBoundCidrs(tokenRole); // a 400 when Vault has no such token role
-            }
         }
         Transactions.write(() -> {
+            if (tokenRole != null && !tokenRole.isEmpty()) {
+                // Checked inside the write, so that a role written meanwhile is seen by one check or the other.
+                writeThrough.checkMountTokenRole(tokenRole, Role.<Role>list("vaultTokenRole = '' and tokenBoundCidrs <> ''")
+                        .stream().collect(Collectors.toMap(r -> r.name, Role::boundCidrs)));
+            }
             MountConfig config = MountConfig.findById(1);
             if (config == null) {
                 config = new MountConfig();

@@ -91,11 +91,29 @@ public class WriteThroughTokens {
         if (!external.enabled() || boundCidrs.isEmpty() || vaultTokenRole == null || vaultTokenRole.isEmpty()) {
             return;
         }
+        checkBinding(external.tokenRoleBoundCidrs(vaultTokenRole), boundCidrs, vaultTokenRole, "");
+    }
+
+    /**
+     * With write-through, checks a mount-level token role against every role that relies on it (CIDR-bound roles
+     * without a token role of their own, by name): the same rule as {@link #checkTokenRoleBinding}, so that
+     * changing the mount's token role cannot widen where a bound role's tokens work. Also a 400 when Vault has no
+     * such token role.
+     */
+    public void checkMountTokenRole(String vaultTokenRole, Map<String, List<String>> reliantRoles) {
+        if (!external.enabled() || vaultTokenRole == null || vaultTokenRole.isEmpty()) {
+            return;
+        }
         List<String> inVault = external.tokenRoleBoundCidrs(vaultTokenRole);
+        reliantRoles.forEach((role, cidrs) -> checkBinding(inVault, cidrs, vaultTokenRole, "role " + role + ": "));
+    }
+
+    private static void checkBinding(List<String> inVault, List<String> boundCidrs, String vaultTokenRole,
+            String which) {
         List<String> outside = inVault.stream().filter(c -> !Cidrs.within(c, boundCidrs)).toList();
         if (inVault.isEmpty() || !outside.isEmpty()) {
-            throw ApiException.badRequest("vault_token_role: Vault's token role \"" + vaultTokenRole + "\" binds its"
-                    + " tokens to " + inVault + ", not inside token_bound_cidrs " + boundCidrs
+            throw ApiException.badRequest("vault_token_role: " + which + "Vault's token role \"" + vaultTokenRole
+                    + "\" binds its tokens to " + inVault + ", not inside token_bound_cidrs " + boundCidrs
                     + ": set its token_bound_cidrs in Vault (auth/token/roles/" + vaultTokenRole + ")");
         }
     }

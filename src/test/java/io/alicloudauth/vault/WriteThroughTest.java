@@ -342,6 +342,25 @@ public class WriteThroughTest {
         assertEquals("/v1/auth/token/create-orphan", calls("/v1/auth/token/create").get(4).get("path").asText());
     }
 
+    @Test
+    void theMountsTokenRoleMustBindEveryRoleThatReliesOnIt() throws Exception {
+        tokenRole("narrow", "{\"token_bound_cidrs\":[\"127.0.0.1/32\"],\"allowed_entity_aliases\":[\"*\"]}");
+        tokenRole("wide", "{\"token_bound_cidrs\":[\"127.0.0.1/32\",\"10.0.0.0/8\"],\"allowed_entity_aliases\":[\"*\"]}");
+        admin().body("{\"vault_token_role\":\"narrow\"}").post("/v1/auth/alicloud/config").then().statusCode(204);
+        // A bound role without a token role of its own relies on the mount's, checked when the role is written.
+        admin().body("{\"token_bound_cidrs\":\"127.0.0.0/8\"}").post(ROLE + "dev-role").then().statusCode(204);
+        login().statusCode(200);
+        assertEquals("/v1/auth/token/create/narrow", calls("/v1/auth/token/create").get(0).get("path").asText());
+
+        // Changing the mount's token role to one that binds wider is refused, naming the role; nothing changes.
+        admin().body("{\"vault_token_role\":\"wide\"}").post("/v1/auth/alicloud/config").then().statusCode(400)
+                .body("errors[0]", containsString("role dev-role"))
+                .body("errors[0]", containsString("10.0.0.0/8"));
+        admin().get("/v1/auth/alicloud/config").then().body("data.vault_token_role", equalTo("narrow"));
+        admin().body("{\"token_bound_cidrs\":\"\"}").post(ROLE + "dev-role").then().statusCode(204);
+        admin().body("{\"vault_token_role\":\"wide\"}").post("/v1/auth/alicloud/config").then().statusCode(204);
+    }
+
     void tokenRole(String name, String data) {
         RestAssured.given().baseUri(vault()).body(data).post("/__role/" + name).then().statusCode(204);
     }
