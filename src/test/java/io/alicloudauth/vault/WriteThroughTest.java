@@ -70,6 +70,10 @@ public class WriteThroughTest {
 
     @BeforeEach
     void setUp() {
+        // Roles left by other tests (a CIDR-bound one would constrain the mount's token role): gone, then a clean
+        // fake Vault (the deletions' revocations are not this test's calls).
+        RestAssured.given().baseUri(vault()).post("/__reset").then().statusCode(204);
+        Api.deleteAllRoles();
         RestAssured.given().baseUri(vault()).post("/__reset").then().statusCode(204);
         FakeStsResource.sts().reset();
         Api.useFakeSts("5s");
