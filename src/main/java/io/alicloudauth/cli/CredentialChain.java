@@ -357,9 +357,8 @@ public final class CredentialChain {
 
     private static Credentials staticKey(ProfileFiles.Profile p, String keyField, String secretField,
             String tokenField, String at, String source) throws IOException {
-        Credentials found = new Credentials(required(p, keyField, at), required(p, secretField, at),
+        return new Credentials(required(p, keyField, at), required(p, secretField, at),
                 tokenField == null ? null : required(p, tokenField, at), null, source);
-        return found;
     }
 
     private static String required(ProfileFiles.Profile p, String field, String at) throws IOException {

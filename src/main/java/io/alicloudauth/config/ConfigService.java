@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +21,6 @@ import io.alicloudauth.token.WriteThroughTokens;
 public class ConfigService {
 
     static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source", "vault_token_role");
-    private static final Pattern TOKEN_ROLE = Pattern.compile("\\w(?:[\\w.-]{0,254}\\w)?");
 
     private final WriteThroughTokens writeThrough;
 
@@ -68,12 +66,7 @@ public class ConfigService {
         if (aliasSource != null && !ALIAS_SOURCES.contains(aliasSource)) {
             throw Body.invalid("alias_source", "must be principal_id, role_arn, arn or principal_immutable_id");
         }
-        String tokenRole = body.string("vault_token_role").map(String::trim).orElse(null);
-        if (tokenRole != null && !tokenRole.isEmpty()) {
-            if (!TOKEN_ROLE.matcher(tokenRole).matches()) {
-                throw Body.invalid("vault_token_role", "\"" + Text.shorten(tokenRole) + "\" is not a Vault token role name");
-            }
-        }
+        String tokenRole = WriteThroughTokens.tokenRoleField(body).orElse(null);
         Transactions.write(() -> {
             if (tokenRole != null && !tokenRole.isEmpty()) {
                 // Checked inside the write, so that a role written meanwhile is seen by one check or the other.

@@ -163,11 +163,7 @@ public class RoleService {
         Optional<Integer> numUses = body.integer("token_num_uses");
         Optional<Boolean> noDefault = body.bool("token_no_default_policy");
         Optional<String> tokenType = body.string("token_type").map(t -> t.trim().toLowerCase(Locale.ROOT));
-        Optional<String> vaultTokenRole = body.string("vault_token_role").map(String::trim);
-        if (vaultTokenRole.isPresent() && !vaultTokenRole.get().isEmpty()
-                && !NAME.matcher(vaultTokenRole.get()).matches()) {
-            throw Body.invalid("vault_token_role", "\"" + Text.shorten(vaultTokenRole.get()) + "\" is not a Vault token role name");
-        }
+        Optional<String> vaultTokenRole = WriteThroughTokens.tokenRoleField(body);
 
         List<String> newPolicies = policies.value.orElse(role.policies());
         if (newPolicies.contains("root")) {

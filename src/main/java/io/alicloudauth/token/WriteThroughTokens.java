@@ -3,6 +3,8 @@ package io.alicloudauth.token;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,7 +14,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.api.Text;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -24,6 +28,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class WriteThroughTokens {
 
     private static final Logger LOG = Logger.getLogger(WriteThroughTokens.class);
+    private static final Pattern TOKEN_ROLE_NAME = Pattern.compile("\\w(?:[\\w.-]{0,254}\\w)?");
 
     private final ExternalIssuer external;
     private final ObjectMapper json;
@@ -62,6 +67,18 @@ public class WriteThroughTokens {
             throw e;
         }
         return minted;
+    }
+
+    /**
+     * The {@code vault_token_role} field as sent (trimmed): empty (none) or a Vault token role name; a 400 otherwise.
+     * A role's and the mount's field alike.
+     */
+    public static Optional<String> tokenRoleField(Body body) {
+        Optional<String> name = body.string("vault_token_role").map(String::trim);
+        if (name.isPresent() && !name.get().isEmpty() && !TOKEN_ROLE_NAME.matcher(name.get()).matches()) {
+            throw Body.invalid("vault_token_role", "\"" + Text.shorten(name.get()) + "\" is not a Vault token role name");
+        }
+        return name;
     }
 
     /** Whether login tokens are minted in Vault (write-through). */
