@@ -133,15 +133,21 @@ final class HttpSources {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        try (InputStream in = response.body()) {
+        byte[] bytes = capped(response.body(), what);
+        if (response.statusCode() != 200) {
+            throw new IOException("HTTP " + response.statusCode() + " getting " + what);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** An answer's body, at most 64 KiB (an IOException beyond: the rest is never read); the stream is closed. */
+    static byte[] capped(InputStream body, String what) throws IOException {
+        try (InputStream in = body) {
             byte[] bytes = in.readNBytes(MAX_ANSWER + 1);
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " getting " + what);
-            }
             if (bytes.length > MAX_ANSWER) {
                 throw new IOException(what + ": the answer is larger than 64 KiB");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return bytes;
         }
     }
 }

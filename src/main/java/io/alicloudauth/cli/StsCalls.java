@@ -30,7 +30,6 @@ final class StsCalls {
 
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_DURATION = 3600;
-    private static final int MAX_ANSWER = 64 * 1024;
     private static final Pattern ROLE_ARN = Pattern.compile("acs:ram::\\d{1,32}:role/[\\w.@/+=,-]{1,255}");
     private static final Pattern OIDC_PROVIDER_ARN = Pattern.compile("acs:ram::\\d{1,32}:oidc-provider/[\\w.@/+=,-]{1,255}");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w.@-]{2,64}");
@@ -214,12 +213,9 @@ final class StsCalls {
 
     private static Credentials answer(HttpResponse<InputStream> response, String action, String source)
             throws IOException {
+        byte[] bytes = HttpSources.capped(response.body(), action);
         JsonNode body;
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER + 1);
-            if (bytes.length > MAX_ANSWER) {
-                throw new IOException(action + ": the answer is larger than 64 KiB");
-            }
+        try {
             body = JSON.readTree(bytes);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             body = null;
