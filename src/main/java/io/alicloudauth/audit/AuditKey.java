@@ -14,10 +14,13 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 @Table(name = "audit_key")
 public class AuditKey extends PanacheEntityBase {
 
+    static final String TABLE = "audit_key";
+    static final String COLUMN = "hmac_key";
+
     @Id
     public int id;
 
-    /** 256 random bits, hex. */
+    /** 256 random bits, hex, sealed ({@code Seal}). */
     @Column(name = "hmac_key", nullable = false)
     public String hmacKey;
 

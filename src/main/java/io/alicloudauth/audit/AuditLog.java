@@ -2,10 +2,13 @@ package io.alicloudauth.audit;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.Transactions;
 import io.alicloudauth.config.AuthSettings;
+import io.alicloudauth.seal.Seal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -47,7 +52,10 @@ public class AuditLog {
 
     private final Counter failures;
 
-    public AuditLog(AuthSettings settings, ObjectMapper json, MeterRegistry registry) {
+    private final Seal seal;
+
+    public AuditLog(AuthSettings settings, ObjectMapper json, MeterRegistry registry, Seal seal) {
+        this.seal = seal;
         this.failures = Counter.builder("alicloud_auth_audit_failures")
                 .description("Audit lines that could not be written (the request was refused)").register(registry);
         this.settings = settings;
@@ -119,11 +127,12 @@ public class AuditLog {
                 }
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
-                AuditKey created = AuditKey.generate(HexFormat.of().formatHex(random));
+                AuditKey created = AuditKey.generate(seal.seal(HexFormat.of().formatHex(random), AuditKey.TABLE, 1,
+                        AuditKey.COLUMN));
                 created.persist();
                 return created.hmacKey;
             });
-            k = HexFormat.of().parseHex(hex);
+            k = HexFormat.of().parseHex(seal.openText(hex, AuditKey.TABLE, 1, AuditKey.COLUMN));
             key = k;
         }
         return k;
@@ -139,14 +148,32 @@ public class AuditLog {
             return out;
         }
         try {
-            out = Files.newOutputStream(Path.of(file), StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE);
+            out = ownerOnly(Path.of(file));
             return out;
         } catch (IOException | RuntimeException e) {
             LOG.errorf("audit log %s cannot be opened: %s", file, e.getClass().getSimpleName());
             failures.increment();
             throw new AuditUnavailable();
         }
+    }
+
+    /**
+     * The audit file for appending, created 0600; one that others may read (an earlier version's) is made 0600 too.
+     * Its lines carry no secret, but who logged in from where is the operator's business.
+     */
+    private static OutputStream ownerOnly(Path path) throws IOException {
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        OutputStream stream = Channels.newOutputStream(Files.newByteChannel(path, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(ownerOnly)));
+        try {
+            if (Files.isRegularFile(path) && !ownerOnly.containsAll(Files.getPosixFilePermissions(path))) {
+                Files.setPosixFilePermissions(path, ownerOnly);
+                LOG.infof("audit log %s made readable by its owner only (0600)", path);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warnf("audit log %s: its permissions cannot be set to 0600", path);
+        }
+        return stream;
     }
 
     private void closeQuietly() {

@@ -1,6 +1,7 @@
 package io.alicloudauth.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -22,6 +23,51 @@ public interface AuthSettings {
      */
     @WithDefault("false")
     boolean strict();
+
+    /** The seal: the key every secret in the database is sealed under (SPEC §11). Never stored in the database. */
+    Seal seal();
+
+    interface Seal {
+
+        /**
+         * {@code ALICLOUD_AUTH_SEAL_KEY}: base64 of 32 random bytes ({@code openssl rand -base64 32}). Every instance
+         * on one database needs the same key. Unset, and no key file: the H2 build keeps a generated key in
+         * {@code seal.key} beside its database file; the PostgreSQL build refuses to start.
+         */
+        Optional<String> key();
+
+        /**
+         * {@code ALICLOUD_AUTH_SEAL_KEY_FILE}: a file holding the key's base64 text (a Kubernetes secret volume, say);
+         * refused when group or others may read it.
+         */
+        Optional<String> keyFile();
+
+        /**
+         * {@code ALICLOUD_AUTH_SEAL_PREVIOUS_KEYS}: earlier seal keys, comma-separated base64. What is sealed under one
+         * of them is sealed again under the current key at start, in one transaction; then they may be removed.
+         */
+        Optional<List<String>> previousKeys();
+    }
+
+    /** Limits on request bodies, so that unfinished or oversized bodies cannot exhaust the heap. */
+    Http http();
+
+    interface Http {
+
+        /**
+         * {@code ALICLOUD_AUTH_HTTP_BODY_BUDGET}: request body bytes that may be held in memory at once, across all
+         * connections; a request that would exceed it is answered 503 and its connection closed.
+         */
+        @WithDefault("16777216")
+        long bodyBudget();
+
+        /**
+         * {@code ALICLOUD_AUTH_HTTP_BODY_TIMEOUT}: how long a request body may take to arrive in full; after it the
+         * request is answered 408 and its connection closed (its HTTP/2 stream reset).
+         */
+        @WithDefault("10s")
+        Duration bodyTimeout();
+    }
 
     /** Login rate limits, per client address and per role (per instance). */
     LoginLimits login();

@@ -1,8 +1,19 @@
 package io.alicloudauth.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,18 +55,45 @@ public class H2Store {
     static final int CHUNK_FILL_RATE = 81;
 
     private final AgroalDataSource dataSource;
-    private final boolean file;
+    private final Optional<Path> file;
+    private final boolean strict;
     private volatile boolean started;
 
-    public H2Store(AgroalDataSource dataSource, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
+    public H2Store(AgroalDataSource dataSource, @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+            AuthSettings settings) {
         this.dataSource = dataSource;
-        this.file = jdbcUrl.startsWith("jdbc:h2:file:") || jdbcUrl.startsWith("jdbc:h2:./") || jdbcUrl.startsWith("jdbc:h2:~");
+        this.file = databaseFile(jdbcUrl);
+        this.strict = settings.strict();
+    }
+
+    /**
+     * The database file's path without H2's suffix ({@code ./data/alicloud-auth} for
+     * {@code jdbc:h2:file:./data/alicloud-auth;...}), absolute; empty for PostgreSQL or an in-memory H2.
+     */
+    public static Optional<Path> databaseFile(String jdbcUrl) {
+        String rest;
+        if (jdbcUrl.startsWith("jdbc:h2:file:")) {
+            rest = jdbcUrl.substring("jdbc:h2:file:".length());
+        } else if (jdbcUrl.startsWith("jdbc:h2:./") || jdbcUrl.startsWith("jdbc:h2:~") || jdbcUrl.startsWith("jdbc:h2:/")) {
+            rest = jdbcUrl.substring("jdbc:h2:".length());
+        } else {
+            return Optional.empty();
+        }
+        int semicolon = rest.indexOf(';');
+        if (semicolon >= 0) {
+            rest = rest.substring(0, semicolon);
+        }
+        if (rest.startsWith("~")) {
+            rest = System.getProperty("user.home") + rest.substring(1);
+        }
+        return Optional.of(Path.of(rest).toAbsolutePath().normalize());
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) throws SQLException {
-        if (!file) {
+        if (file.isEmpty()) {
             return;
         }
+        ownerOnly(file.get(), holdsSecrets());
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SET WRITE_DELAY 0");
             statement.execute("SET RETENTION_TIME 0");
@@ -73,6 +111,65 @@ public class H2Store {
             housekeeping(store(connection));
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("H2 housekeeping skipped: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * The database's directory 0700 and its files 0600: they hold token hashes, and (sealed) the service's secrets.
+     * H2 creates them with the process's umask (0644 usually) before this runs, but nothing secret is written before
+     * it: the secrets are made by later start-up steps. An earlier version's readable store is tightened, with a
+     * warning; one that cannot be tightened stops a strict start.
+     */
+    void ownerOnly(Path database, boolean holdsSecrets) {
+        Path directory = database.getParent();
+        String prefix = database.getFileName().toString() + ".";
+        List<String> loose = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            tighten(directory, PosixFilePermissions.fromString("rwx------"), loose, holdsSecrets);
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    || f.getFileName().toString().equals("seal.key")).toList()) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    tighten(f, PosixFilePermissions.fromString("rw-------"), loose, holdsSecrets);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            loose.add(directory + " (its permissions cannot be read or set)");
+        }
+        if (!loose.isEmpty() && strict) {
+            throw new IllegalStateException("alicloud-auth refuses to start: the H2 store can be read by other users"
+                    + " and cannot be made private: " + String.join(", ", loose) + ": chmod 700 " + directory
+                    + " and chmod 600 its files as their owner. (ALICLOUD_AUTH_STRICT=false starts it anyway.)");
+        }
+        if (!loose.isEmpty()) {
+            LOG.warnf("the H2 store can be read by other users: %s", String.join(", ", loose));
+        }
+    }
+
+    private static void tighten(Path path, Set<PosixFilePermission> wanted, List<String> loose, boolean holdsSecrets) {
+        try {
+            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            if (mode.equals(wanted) || wanted.containsAll(mode)) {
+                return;
+            }
+            Files.setPosixFilePermissions(path, wanted);
+            if (holdsSecrets) {
+                LOG.warnf("%s was open to other users (%s): now %s. Secrets an earlier version kept there in clear"
+                        + " may have been read: rotate them (vault operator rotate for batch tokens; a new root token)",
+                        path, PosixFilePermissions.toString(mode), PosixFilePermissions.toString(wanted));
+            } else {
+                LOG.debugf("%s made private (%s)", path, PosixFilePermissions.toString(wanted));
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            loose.add(path.toString());
+        }
+    }
+
+    /** Whether the store held secrets before this start (an upgrade, or a restart), rather than being new. */
+    private boolean holdsSecrets() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("select (select count(*) from batch_token_key)"
+                        + " + (select count(*) from audit_key) + (select count(*) from root_token)")) {
+            return rows.next() && rows.getLong(1) > 0;
         }
     }
 

@@ -22,13 +22,14 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.Transactions;
+import io.alicloudauth.seal.Seal;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Batch tokens as Vault has them: nothing is stored; the token carries its own terms, sealed (AES-256-GCM,
- * authenticated and encrypted) under a key kept in the database, so every instance on one database opens what any
+ * authenticated and encrypted) under a key kept in the database (itself sealed: {@link Seal}), so every instance on one database opens what any
  * of them issued, and a new key ({@code sys/rotate}) makes every earlier batch token worthless.
  *
  * <p>Format: {@code hvb.} + base64url(key id (8 bytes) | nonce (12) | ciphertext and tag). The key id is the start
@@ -61,10 +62,12 @@ public class BatchTokens {
     }
 
     private final ObjectMapper json;
+    private final Seal sealed;
     private volatile Key current;
 
-    public BatchTokens(ObjectMapper json) {
+    public BatchTokens(ObjectMapper json, Seal sealed) {
         this.json = json;
+        this.sealed = sealed;
     }
 
     /** The key exists from the first start on, so that no batch login ever writes (not even the first). */
@@ -101,10 +104,16 @@ public class BatchTokens {
         if (!isBatch(token) || token.length() > MAX_TOKEN_CHARS) {
             return Optional.empty();
         }
+        String encoded = token.substring(PREFIX.length());
         byte[] raw;
         try {
-            raw = Base64.getUrlDecoder().decode(token.substring(PREFIX.length()));
+            raw = Base64.getUrlDecoder().decode(encoded);
         } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        // Only the encoding seal() writes: no padding, no spare bits set in the last character, so that one token
+        // has one spelling (the audit log links its uses).
+        if (!Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(encoded)) {
             return Optional.empty();
         }
         if (raw.length < KEY_ID_BYTES + NONCE_BYTES + TAG_BITS / 8) {
@@ -125,10 +134,23 @@ public class BatchTokens {
                     new GCMParameterSpec(TAG_BITS, raw, KEY_ID_BYTES, NONCE_BYTES));
             cipher.updateAAD(AAD);
             byte[] plain = cipher.doFinal(raw, KEY_ID_BYTES + NONCE_BYTES, raw.length - KEY_ID_BYTES - NONCE_BYTES);
-            return Optional.of(json.readValue(plain, Claims.class));
+            return Optional.of(json.readValue(plain, Claims.class)).filter(BatchTokens::couldBeIssued);
         } catch (GeneralSecurityException | java.io.IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Whether a role could have issued these claims: never {@code root}, never a life beyond the system maximum, never
+     * created in the future. A token that passes the key check but fails this one was sealed by someone who held the
+     * key without being this service.
+     */
+    static boolean couldBeIssued(Claims claims) {
+        long now = Instant.now().getEpochSecond();
+        return claims.policies() != null && !claims.policies().contains("root") && claims.creationTime() <= now + 60
+                && claims.creationTtl() >= 0 && claims.creationTtl() <= Lifetime.SYSTEM_DEFAULT_TTL
+                && claims.expireTime() - claims.creationTime() <= Lifetime.SYSTEM_DEFAULT_TTL
+                && claims.role() != null && claims.meta() != null && claims.boundCidrs() != null;
     }
 
     /** A new key for every instance on this database: every batch token issued so far stops working. */
@@ -137,8 +159,11 @@ public class BatchTokens {
         current = null;
     }
 
-    /** Writes {@code fresh} as the key when there is none (or always, with {@code replace}); answers the key kept. */
-    private static String store(byte[] fresh, boolean replace) {
+    /**
+     * Writes {@code fresh} as the key, sealed, when there is none (or always, with {@code replace}); answers the key
+     * kept, as stored (sealed).
+     */
+    private String store(byte[] fresh, boolean replace) {
         return Transactions.write(() -> {
             BatchKey row = BatchKey.findById(1);
             if (row != null && !replace) {
@@ -149,7 +174,7 @@ public class BatchTokens {
                 row = new BatchKey();
                 row.id = 1;
             }
-            row.secretKey = Base64.getEncoder().encodeToString(fresh);
+            row.secretKey = sealed.seal(Base64.getEncoder().encodeToString(fresh), BatchKey.TABLE, 1, BatchKey.COLUMN);
             row.created = Instant.now().getEpochSecond();
             if (created) {
                 row.persist();
@@ -172,7 +197,7 @@ public class BatchTokens {
         if (stored == null) {
             stored = store(newKey(), false);
         }
-        byte[] bytes = Base64.getDecoder().decode(stored);
+        byte[] bytes = Base64.getDecoder().decode(sealed.openText(stored, BatchKey.TABLE, 1, BatchKey.COLUMN));
         key = new Key(new SecretKeySpec(bytes, "AES"), Arrays.copyOf(Secrets.sha256Bytes(bytes), KEY_ID_BYTES), now);
         current = key;
         return key;

@@ -39,7 +39,7 @@ public final class AppProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        builder.environment().putAll(env);
+        builder.environment().putAll(withSealKey(env));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         AppProcess app = new AppProcess(builder.start(), output, port);
         app.awaitReady();
@@ -52,7 +52,7 @@ public final class AppProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString()).redirectErrorStream(true)
                 .redirectOutput(output.toFile());
-        builder.environment().putAll(env);
+        builder.environment().putAll(withSealKey(env));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -61,6 +61,20 @@ public final class AppProcess implements AutoCloseable {
                     + Files.readString(output));
         }
         return "exit " + process.exitValue() + "\n" + Files.readString(output);
+    }
+
+    /**
+     * A PostgreSQL store needs a seal key, the same for every instance: the tests' own unless the test gives one
+     * (or says {@code ALICLOUD_AUTH_SEAL_KEY=""} to have none).
+     */
+    static Map<String, String> withSealKey(Map<String, String> env) {
+        Map<String, String> out = new java.util.HashMap<>(env);
+        if (out.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", "").startsWith("jdbc:postgresql:")
+                && !out.containsKey("ALICLOUD_AUTH_SEAL_KEY") && !out.containsKey("ALICLOUD_AUTH_SEAL_KEY_FILE")) {
+            out.put("ALICLOUD_AUTH_SEAL_KEY", PostgresProfile.SEAL_KEY);
+        }
+        out.values().removeIf(String::isEmpty);
+        return out;
     }
 
     public String url() {

@@ -11,6 +11,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  */
 public class PostgresProfile implements QuarkusTestProfile {
 
+    /** The seal key every PostgreSQL test instance shares (a PostgreSQL store without one refuses to start). */
+    public static final String SEAL_KEY = "dGVzdC1zZWFsLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=";
+
     public static String jdbcUrl() {
         String url = System.getenv("ALICLOUD_AUTH_TEST_PG_URL");
         return url == null || url.isBlank() ? "jdbc:postgresql://127.0.0.1:55432/alicloud_auth_test" : url;
@@ -23,6 +26,7 @@ public class PostgresProfile implements QuarkusTestProfile {
                 "quarkus.datasource.jdbc.url", jdbcUrl(),
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "",
+                "alicloud-auth.seal.key", SEAL_KEY,
                 "quarkus.flyway.clean-disabled", "false",
                 "quarkus.flyway.clean-at-start", "true");
     }
