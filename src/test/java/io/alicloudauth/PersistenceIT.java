@@ -31,25 +31,25 @@ import io.restassured.specification.RequestSpecification;
  * The packaged service as separate processes: data survives a restart and a SIGKILL, the generated root token is
  * printed once only, and two instances on one PostgreSQL serve the same roles and tokens.
  */
-class PersistenceIT {
+public class PersistenceIT {
 
     static final Path H2_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     static final Path PG_JAR = Path.of("target/pg-app/quarkus-run.jar");
-    static final Pattern GENERATED = Pattern.compile("generated root token \\(shown once, store it now\\): (\\S+)");
+    public static final Pattern GENERATED = Pattern.compile("generated root token \\(shown once, store it now\\): (\\S+)");
 
     static RequestSpecification at(AppProcess app, String token) {
         RequestSpecification spec = given().baseUri(app.url()).contentType(ContentType.JSON);
         return token == null ? spec : spec.header("X-Vault-Token", token);
     }
 
-    static void setUp(AppProcess app, String root) {
+    public static void setUp(AppProcess app, String root) {
         at(app, root).body("{\"sts_endpoint\":\"" + FakeStsResource.sts().url() + "\"}")
                 .post("/v1/auth/alicloud/config").then().statusCode(204);
         at(app, root).body("{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_policies\":\"dev\"}")
                 .post("/v1/auth/alicloud/role/dev-role").then().statusCode(204);
     }
 
-    static String login(AppProcess app) {
+    public static String login(AppProcess app) {
         return at(app, null).body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then()
                 .statusCode(200).extract().path("auth.client_token");
     }
@@ -224,7 +224,7 @@ class PersistenceIT {
     }
 
     /** A new, empty database beside the tests' PostgreSQL one; its JDBC URL. */
-    static String freshDatabase(String name) throws java.sql.SQLException {
+    public static String freshDatabase(String name) throws java.sql.SQLException {
         String base = PostgresProfile.jdbcUrl();
         try (Connection c = DriverManager.getConnection(base, "postgres", "");
                 Statement s = c.createStatement()) {
