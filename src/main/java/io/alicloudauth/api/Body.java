@@ -25,8 +25,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class Body {
 
-    /** Bodies larger than this are refused with 413 before they are parsed. */
-    public static final int MAX_BYTES = 1024 * 1024;
+    /** Bodies larger than this are refused with 413 before they are parsed (the largest cap of {@link RequestGuards}). */
+    public static final int MAX_BYTES = RequestGuards.ADMIN_CAP;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
