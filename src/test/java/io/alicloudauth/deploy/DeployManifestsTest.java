@@ -131,7 +131,9 @@ class DeployManifestsTest {
 
         Map<String, JsonNode> env = new HashMap<>();
         container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-        for (String name : List.of("ALICLOUD_AUTH_ROOT_TOKEN", "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_DATASOURCE_USERNAME")) {
+        // A PostgreSQL build refuses to start without a seal key (SPEC §11): it comes from the Secret too.
+        for (String name : List.of("ALICLOUD_AUTH_ROOT_TOKEN", "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_DATASOURCE_USERNAME",
+                "ALICLOUD_AUTH_SEAL_KEY")) {
             JsonNode ref = env.get(name).path("valueFrom").path("secretKeyRef");
             assertEquals(secret.path("metadata").path("name").asText(), ref.path("name").asText(), name);
             assertTrue(secret.path("stringData").has(ref.path("key").asText()), name + " names a key the Secret has");
@@ -154,6 +156,8 @@ class DeployManifestsTest {
         assertEquals("/q/health/ready", container.path("healthCheckConfig").path("httpGetUrl").asText());
         assertTrue(props.path("environmentVariables").path("QUARKUS_DATASOURCE_JDBC_URL").asText()
                 .startsWith("jdbc:postgresql://"));
+        assertTrue(props.path("environmentVariables").path("ALICLOUD_AUTH_SEAL_KEY").asText().startsWith("${env("),
+                "the seal key comes from the deployer's environment, never from the file");
         JsonNode trigger = props.path("triggers").get(0);
         assertEquals("http", trigger.path("triggerType").asText());
         List<String> methods = new ArrayList<>();
@@ -166,6 +170,8 @@ class DeployManifestsTest {
         String jvm = Files.readString(Path.of("deploy/container/Dockerfile.jvm"));
         String nativeImage = Files.readString(Path.of("deploy/container/Dockerfile.native"));
         for (String dockerfile : List.of(jvm, nativeImage)) {
+            // A JVM out of heap exits and is restarted, never left half-alive (issue #16).
+            assertTrue(dockerfile.contains("\"-XX:+ExitOnOutOfMemoryError\""), dockerfile);
             Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(dockerfile);
             assertTrue(user.find());
             assertFalse(List.of("0", "root").contains(user.group(1)));
