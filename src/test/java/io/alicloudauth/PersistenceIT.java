@@ -33,8 +33,8 @@ import io.restassured.specification.RequestSpecification;
  */
 public class PersistenceIT {
 
-    static final Path H2_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
-    static final Path PG_JAR = Path.of("target/pg-app/quarkus-run.jar");
+    public static final Path H2_JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+    public static final Path PG_JAR = Path.of("target/pg-app/quarkus-run.jar");
     public static final Pattern GENERATED = Pattern.compile("generated root token \\(shown once, store it now\\): (\\S+)");
 
     static RequestSpecification at(AppProcess app, String token) {
