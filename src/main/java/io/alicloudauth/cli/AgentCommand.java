@@ -38,16 +38,18 @@ public final class AgentCommand {
             max TTL is near. Runs until SIGTERM.
 
               --sink-file PATH          where the token is written (required)
-              --sink-mode MODE          its permissions, octal (default 0640)
+              --sink-mode MODE          its permissions: 0600, 0640 (default) or 0660
               --exit-after-auth         write the first token and exit
               --revoke-on-exit          revoke the token on SIGTERM before exiting
-              --role, --region, --address, --mount, --access-key, --secret-key, --security-token,
-              --role-arn, --role-session-name, --external-id, --ecs-role, --metadata-endpoint
+              --role, --region, --address, --mount, --access-key, --secret-key-file, --security-token-file,
+              --secret-key, --security-token, --role-arn, --role-session-name, --external-id, --ecs-role,
+              --metadata-endpoint
                                         as for login (alicloud-auth login --help), credentials found the same way
             """;
 
     static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    static final Duration REVOKE_DEADLINE = Duration.ofMillis(700);
     private static final Set<String> FLAGS = Set.of("exit-after-auth", "revoke-on-exit");
 
     private final LoginCommand.Target target;
@@ -58,6 +60,7 @@ public final class AgentCommand {
     private final PrintStream err;
     private final Object wake = new Object();
     private volatile boolean stopping;
+    private volatile Thread looping;
 
     private AgentCommand(LoginCommand.Target target, Map<String, String> options, Map<String, String> env, Path sink,
             Set<PosixFilePermission> mode, PrintStream err) {
@@ -88,7 +91,8 @@ public final class AgentCommand {
         known.addAll(Set.of("sink-file", "sink-mode"));
         AgentCommand agent;
         try {
-            Map<String, String> options = LoginCommand.parse(rest.toArray(String[]::new), known);
+            Map<String, String> options = LoginCommand.secrets(LoginCommand.parse(rest.toArray(String[]::new), known),
+                    System.in, "agent", err);
             String sinkFile = options.getOrDefault("sink-file", "").trim();
             if (sinkFile.isEmpty()) {
                 throw new LoginCommand.Usage("--sink-file is required");
@@ -112,11 +116,9 @@ public final class AgentCommand {
             throw new LoginCommand.Usage("--sink-mode must be octal permissions such as 0640");
         }
         int bits = Integer.parseInt(octal, 8);
-        if ((bits & 0600) != 0600) {
-            throw new LoginCommand.Usage("--sink-mode must let the owner read and write (0600 at least)");
-        }
-        if ((bits & 0007) != 0) {
-            throw new LoginCommand.Usage("--sink-mode must not give other users access (the file holds a token)");
+        if (bits != 0600 && bits != 0640 && bits != 0660) {
+            throw new LoginCommand.Usage("--sink-mode must be 0600, 0640 or 0660: the owner reads and writes the token,"
+                    + " its group may read it (or write it), others get nothing, and nobody executes it");
         }
         StringBuilder text = new StringBuilder();
         for (int shift = 6; shift >= 0; shift -= 3) {
@@ -135,12 +137,18 @@ public final class AgentCommand {
                 synchronized (wake) {
                     wake.notifyAll();
                 }
+                Thread loop = looping;
+                if (loop != null) {
+                    loop.interrupt(); // out of whatever it waits on: an HTTP call, a credential command, a sleep
+                }
             });
         }
     }
 
     private int loop(boolean exitAfterAuth, boolean revokeOnExit) {
+        looping = Thread.currentThread();
         LoginCommand.Login current = null;
+        LoginCommand.Login undelivered = null;
         Instant expires = Instant.EPOCH;
         long firstLease = 0;
         Duration backoff = MIN_BACKOFF;
@@ -150,6 +158,31 @@ public final class AgentCommand {
             sleepUntil(next);
             if (stopping) {
                 break;
+            }
+            if (undelivered != null) {
+                // Logged in, but the sink could not be written: retry the write alone while the token is fresh.
+                if (Instant.now().isAfter(expires.minusSeconds(Math.max(1, undelivered.leaseSeconds() / 3)))) {
+                    revoke(undelivered, "the undelivered token (too old to deliver now)");
+                    undelivered = null;
+                } else {
+                    try {
+                        write(undelivered.token());
+                        current = undelivered;
+                        undelivered = null;
+                        backoff = MIN_BACKOFF;
+                        event("token written to " + sink + " (after the sink could not be written)");
+                        if (exitAfterAuth) {
+                            return 0;
+                        }
+                        renewNext = current.renewable();
+                        next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
+                    } catch (IOException e) {
+                        next = Instant.now().plus(jitter(backoff));
+                        event("writing the sink failed (" + e.getMessage() + "); retrying the write in " + seconds(next));
+                        backoff = longer(backoff);
+                    }
+                    continue;
+                }
             }
             if (renewNext && current != null) {
                 try {
@@ -169,6 +202,9 @@ public final class AgentCommand {
                     event("renewal refused (" + e.getMessage() + "); logging in again");
                     renewNext = false;
                 } catch (LoginCommand.Failure e) {
+                    if (stopping) {
+                        break;
+                    }
                     next = Instant.now().plus(jitter(backoff));
                     event("renewal failed (" + e.getMessage() + "); retrying in " + seconds(next)
                             + (Instant.now().isBefore(expires) ? "; the sink keeps the current token" : ""));
@@ -176,39 +212,86 @@ public final class AgentCommand {
                     continue;
                 }
             }
+            String unwritable = unwritable();
+            if (unwritable != null) {
+                next = Instant.now().plus(jitter(backoff));
+                event("writing the sink failed (" + unwritable + "); not logging in; retrying in " + seconds(next));
+                backoff = longer(backoff);
+                continue;
+            }
+            LoginCommand.Login fresh;
             try {
-                current = LoginCommand.login(target, options, env, "agent", err);
-                write(current.token());
-                firstLease = current.leaseSeconds();
-                expires = Instant.now().plusSeconds(firstLease);
-                backoff = MIN_BACKOFF;
-                event("logged in as role " + target.role() + " with credentials from " + current.source()
-                        + "; token written to " + sink + "; lease " + firstLease + "s"
-                        + (current.renewable() ? "" : ", not renewable"));
-                if (exitAfterAuth) {
-                    return 0;
+                fresh = LoginCommand.login(target, options, env, "agent", err);
+            } catch (LoginCommand.Failure e) {
+                if (stopping) {
+                    break;
                 }
-                renewNext = current.renewable();
-                next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
-            } catch (LoginCommand.Failure | IOException e) {
                 next = Instant.now().plus(jitter(backoff));
                 event("login failed (" + e.getMessage() + "); retrying in " + seconds(next)
                         + (current != null && Instant.now().isBefore(expires) ? "; the sink keeps the current token"
                                 : ""));
                 backoff = longer(backoff);
+                continue;
             }
+            firstLease = fresh.leaseSeconds();
+            expires = Instant.now().plusSeconds(firstLease);
+            try {
+                write(fresh.token());
+            } catch (IOException e) {
+                undelivered = fresh;
+                next = Instant.now().plus(jitter(MIN_BACKOFF));
+                backoff = longer(MIN_BACKOFF);
+                event("logged in as role " + target.role() + ", but writing the sink failed (" + e.getMessage()
+                        + "); retrying the write in " + seconds(next));
+                continue;
+            }
+            current = fresh;
+            backoff = MIN_BACKOFF;
+            event("logged in as role " + target.role() + " with credentials from " + current.source()
+                    + "; token written to " + sink + "; lease " + firstLease + "s"
+                    + (current.renewable() ? "" : ", not renewable"));
+            if (exitAfterAuth) {
+                return 0;
+            }
+            renewNext = current.renewable();
+            next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
+        }
+        Thread.interrupted(); // the signal's interrupt has done its work: the last calls below must not see it
+        if (undelivered != null) {
+            revoke(undelivered, "stopping: the undelivered token");
         }
         if (revokeOnExit && current != null) {
-            try {
-                LoginCommand.post(target.address(), "/v1/auth/token/revoke-self", current.token(), "{}", "revoke-self");
-                event("stopping: token revoked");
-            } catch (LoginCommand.Failure e) {
-                event("stopping: could not revoke the token (" + e.getMessage() + ")");
-            }
+            revoke(current, "stopping: token");
         } else {
             event("stopping");
         }
         return 0;
+    }
+
+    /** Revokes a token, within {@link #REVOKE_DEADLINE} (the agent stops within a second of SIGTERM). */
+    private void revoke(LoginCommand.Login login, String which) {
+        try {
+            LoginCommand.post(target.address(), "/v1/auth/token/revoke-self", login.token(), "{}", "revoke-self",
+                    REVOKE_DEADLINE);
+            event(which + " revoked");
+        } catch (LoginCommand.Failure e) {
+            event(which + " could not be revoked (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Why a token could not be written to the sink now, or null when it could: checked before logging in. */
+    private String unwritable() {
+        try {
+            Path probe = Files.createTempFile(sink.getParent(), "." + sink.getFileName() + ".", ".probe",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.delete(probe);
+            if (Files.exists(sink) && !Files.isRegularFile(sink, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return sink + " is not a regular file";
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "cannot create a file in " + sink.getParent();
+        }
     }
 
     /** A renewal the server refused (4xx): the token is gone or cannot be renewed; log in again. */
@@ -255,7 +338,6 @@ public final class AgentCommand {
                 try {
                     wake.wait(millis);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                     stopping = true;
                 }
             }

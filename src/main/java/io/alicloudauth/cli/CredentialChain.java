@@ -339,7 +339,7 @@ public final class CredentialChain {
             return http.metadata(base, firstPresent(options.ecsRole(), env.get("ALIBABA_CLOUD_ECS_METADATA"), null),
                     "default/ecs_ram_role");
         } catch (IOException e) {
-            throw new IOException("at " + base + ": " + e.getMessage());
+            throw new IOException("at " + Printable.uri(base) + ": " + e.getMessage());
         }
     }
 

@@ -2,10 +2,17 @@ package io.alicloudauth.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The CLI profile mode {@code External}: runs {@code process_command} (split at spaces, no shell, as the
  * {@code aliyun} CLI does), waits at most 60 seconds, and reads
  * {@code {"mode":"AK"|"StsToken","access_key_id":..,"access_key_secret":..,"sts_token":..,"expiration":..}} from
- * its standard output. Its standard error is passed through.
+ * its standard output. Its standard error is passed through. The command must be named by its absolute path (no
+ * PATH lookup) and gets a minimal environment ({@link #ENVIRONMENT}): never the caller's keys or tokens.
  */
 final class ExternalProcess {
 
@@ -25,32 +33,81 @@ final class ExternalProcess {
     private ExternalProcess() {
     }
 
+    /** The command and every process it started, at once. */
+    static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** What the command gets of the environment: enough to run, none of the caller's secrets or tokens. */
+    static final List<String> ENVIRONMENT = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR");
+
     static Credentials run(String command, String at, String source) throws IOException {
+        return run(command, at, source, TIMEOUT_SECONDS);
+    }
+
+    /** The same, the whole run (output and exit) within {@code timeoutSeconds}. */
+    static Credentials run(String command, String at, String source, long timeoutSeconds) throws IOException {
         List<String> words = Arrays.stream(command.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+        if (words.isEmpty() || !Path.of(words.get(0)).isAbsolute()) {
+            throw new IOException(at + ": process_command must start with the command's absolute path (it is not"
+                    + " looked up in PATH)");
+        }
+        ProcessBuilder builder = new ProcessBuilder(words).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> environment = builder.environment();
+        Map<String, String> kept = new HashMap<>();
+        for (String name : ENVIRONMENT) {
+            if (environment.containsKey(name)) {
+                kept.put(name, environment.get(name));
+            }
+        }
+        environment.clear();
+        environment.putAll(kept);
         Process process;
         try {
-            process = new ProcessBuilder(words).redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            process = builder.start();
         } catch (IOException e) {
             throw new IOException(at + ": cannot run " + Printable.of(words.get(0)));
         }
-        byte[] output;
-        try (InputStream out = process.getInputStream()) {
-            output = out.readNBytes(MAX_OUTPUT + 1);
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(at + ": the command did not finish within " + TIMEOUT_SECONDS + " seconds");
+        // Its output is read on a thread of its own, so that the deadline holds whether the command prints nothing,
+        // prints without end or never exits; after it, the command and everything it started are killed.
+        CompletableFuture<byte[]> printed = CompletableFuture.supplyAsync(() -> {
+            try (InputStream out = process.getInputStream()) {
+                return out.readNBytes(MAX_OUTPUT + 1);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        }, runnable -> {
+            Thread reader = new Thread(runnable, "external-credentials-reader");
+            reader.setDaemon(true);
+            reader.start();
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        byte[] output;
+        try {
+            output = printed.get(timeoutSeconds, TimeUnit.SECONDS);
+            if (output.length > MAX_OUTPUT) {
+                kill(process);
+                throw new IOException(at + ": the command printed more than 64 KiB");
+            }
+            if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                kill(process);
+                throw new IOException(at + ": the command did not finish within " + timeoutSeconds + " seconds");
+            }
+        } catch (TimeoutException e) {
+            kill(process);
+            throw new IOException(at + ": the command did not finish within " + timeoutSeconds + " seconds");
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            kill(process);
             Thread.currentThread().interrupt();
-            throw new IOException(at + ": interrupted");
+            throw new java.io.InterruptedIOException(at + ": interrupted");
+        } catch (ExecutionException e) {
+            kill(process);
+            throw new IOException(at + ": the command's output cannot be read");
         }
         if (process.exitValue() != 0) {
             throw new IOException(at + ": the command exited with status " + process.exitValue());
-        }
-        if (output.length > MAX_OUTPUT) {
-            throw new IOException(at + ": the command printed more than 64 KiB");
         }
         JsonNode body;
         try {

@@ -1,12 +1,9 @@
 package io.alicloudauth.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -23,7 +20,6 @@ final class HttpSources {
     static final Duration METADATA_TIMEOUT = Duration.ofSeconds(2);
     static final Duration URI_TIMEOUT = Duration.ofSeconds(5);
     private static final String CREDENTIALS_PATH = "/latest/meta-data/ram/security-credentials/";
-    private static final int MAX_ANSWER = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> env;
@@ -34,7 +30,7 @@ final class HttpSources {
 
     /** The instance's RAM role credentials; {@code role} null to ask the metadata service for its name. */
     Credentials metadata(String base, String role, String source) throws IOException {
-        HttpClient client = client(METADATA_TIMEOUT);
+        HttpClient client = Http.client(METADATA_TIMEOUT);
         String token = metadataToken(client, base);
         if (!StsCalls.present(role)) {
             String listed = get(client, base + CREDENTIALS_PATH, token, METADATA_TIMEOUT, "the RAM role name").trim();
@@ -57,16 +53,19 @@ final class HttpSources {
                 .PUT(HttpRequest.BodyPublishers.noBody()).build();
         String failure;
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200 && StsCalls.present(response.body().trim())) {
-                return response.body().trim();
+            Http.Answer answer = Http.call(client, request, METADATA_TIMEOUT, "the metadata token");
+            String token = answer.text().trim();
+            if (answer.status() == 200 && StsCalls.present(token)) {
+                if (!token.matches("[\\x21-\\x7e]{1,1024}")) {
+                    throw new IOException("the metadata token endpoint answered something that is not a token");
+                }
+                return token;
             }
-            failure = "the metadata token endpoint answered HTTP " + response.statusCode();
-        } catch (java.net.http.HttpTimeoutException | java.net.ConnectException e) {
+            failure = "the metadata token endpoint answered HTTP " + answer.status();
+        } catch (java.net.http.HttpConnectTimeoutException | java.net.ConnectException e) {
             throw new IOException("not reachable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
+        } catch (java.io.InterruptedIOException | Http.TooLarge | java.net.http.HttpTimeoutException e) {
+            throw e;
         } catch (IOException e) {
             failure = "the metadata token endpoint failed";
         }
@@ -87,9 +86,9 @@ final class HttpSources {
         if (parsed.getHost() == null || !("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))) {
             throw new IOException("not an http or https URL");
         }
-        String shown = parsed.getScheme() + "://" + parsed.getRawAuthority() + "/...";
+        String shown = Printable.uri(parsed);
         try {
-            return credentials(get(client(URI_TIMEOUT), parsed.toString(), null, URI_TIMEOUT, "credentials"),
+            return credentials(get(Http.client(URI_TIMEOUT), parsed.toString(), null, URI_TIMEOUT, "credentials"),
                     "the answer of " + shown, source);
         } catch (IOException e) {
             throw new IOException(shown + ": " + e.getMessage());
@@ -113,41 +112,21 @@ final class HttpSources {
         return new Credentials(key, secret, token, StsCalls.expiration(StsCalls.text(body, "Expiration")), source);
     }
 
-    private static HttpClient client(Duration timeout) {
-        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY).version(HttpClient.Version.HTTP_1_1).build();
-    }
-
     private static String get(HttpClient client, String url, String token, Duration timeout, String what)
             throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET();
         if (token != null) {
             request.header("X-aliyun-ecs-metadata-token", token);
         }
-        HttpResponse<InputStream> response;
+        Http.Answer answer;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (java.net.http.HttpTimeoutException | java.net.ConnectException e) {
+            answer = Http.call(client, request.build(), timeout, what);
+        } catch (java.net.http.HttpConnectTimeoutException | java.net.ConnectException e) {
             throw new IOException("not reachable");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
         }
-        byte[] bytes = capped(response.body(), what);
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode() + " getting " + what);
+        if (answer.status() != 200) {
+            throw new IOException("HTTP " + answer.status() + " getting " + what);
         }
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** An answer's body, at most 64 KiB (an IOException beyond: the rest is never read); the stream is closed. */
-    static byte[] capped(InputStream body, String what) throws IOException {
-        try (InputStream in = body) {
-            byte[] bytes = in.readNBytes(MAX_ANSWER + 1);
-            if (bytes.length > MAX_ANSWER) {
-                throw new IOException(what + ": the answer is larger than 64 KiB");
-            }
-            return bytes;
-        }
+        return answer.text();
     }
 }

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +38,9 @@ public final class LoginCommand {
                                         response, with credential_source naming where the credentials came
                                         from; login-data: the login body, without contacting the server
               --access-key ID           credentials given directly (first of the sources below)
-              --secret-key SECRET
+              --secret-key-file PATH    the secret key from a file, or - for standard input
+              --security-token-file PATH  likewise the security token of STS credentials
+              --secret-key SECRET       (visible to other local users in the process list: prefer the files)
               --security-token TOKEN
               --role-arn ARN            assume this RAM role with the credentials found (AssumeRole), and
                                         log in as it
@@ -60,7 +61,7 @@ public final class LoginCommand {
 
     static final Set<String> OPTIONS = Set.of("role", "region", "address", "mount", "format", "access-key",
             "secret-key", "security-token", "ecs-role", "metadata-endpoint", "role-arn", "role-session-name",
-            "external-id");
+            "external-id", "secret-key-file", "security-token-file");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration SERVER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -68,6 +69,11 @@ public final class LoginCommand {
     }
 
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(args, env, System.in, out, err);
+    }
+
+    public static int run(String[] args, Map<String, String> env, java.io.InputStream in, PrintStream out,
+            PrintStream err) {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             out.print(USAGE);
             return 0;
@@ -76,7 +82,7 @@ public final class LoginCommand {
         Target target;
         String format;
         try {
-            options = parse(args, OPTIONS);
+            options = secrets(parse(args, OPTIONS), in, "login", err);
             target = target(options, env);
             format = options.getOrDefault("format", "token");
             if (!Set.of("token", "json", "login-data").contains(format)) {
@@ -150,10 +156,48 @@ public final class LoginCommand {
             }
             options.put(name, value);
         }
-        if (options.containsKey("access-key") != options.containsKey("secret-key")) {
-            throw new Usage("--access-key and --secret-key go together");
+        if (options.containsKey("secret-key") && options.containsKey("secret-key-file")
+                || options.containsKey("security-token") && options.containsKey("security-token-file")) {
+            throw new Usage("give a secret either on the command line or in a file, not both");
+        }
+        if (options.containsKey("access-key")
+                != (options.containsKey("secret-key") || options.containsKey("secret-key-file"))) {
+            throw new Usage("--access-key and --secret-key (or --secret-key-file) go together");
         }
         return options;
+    }
+
+    /**
+     * The secrets given in files ({@code --secret-key-file}, {@code --security-token-file}; {@code -} reads standard
+     * input, once) put in place of the flags, and a warning for a secret given on the command line, where every local
+     * user can read it ({@code /proc/PID/cmdline}).
+     */
+    static Map<String, String> secrets(Map<String, String> options, java.io.InputStream in, String command,
+            PrintStream err) throws Usage {
+        Map<String, String> out = new HashMap<>(options);
+        for (String flag : List.of("secret-key", "security-token")) {
+            if (options.containsKey(flag)) {
+                err.println("alicloud-auth " + command + ": warning: --" + flag + " on the command line can be read by"
+                        + " other local users in the process list: use --" + flag + "-file PATH (or - for standard input)");
+            }
+            String file = out.remove(flag + "-file");
+            if (file == null) {
+                continue;
+            }
+            String value;
+            try {
+                value = file.equals("-") ? new String(in.readNBytes(8193), java.nio.charset.StandardCharsets.UTF_8)
+                        : LocalFiles.read(java.nio.file.Path.of(file), 8192, "--" + flag + "-file");
+            } catch (IOException e) {
+                throw new Usage("--" + flag + "-file: " + e.getMessage());
+            }
+            value = value.strip();
+            if (value.isEmpty() || value.length() > 8192) {
+                throw new Usage("--" + flag + "-file: " + (value.isEmpty() ? "empty" : "longer than 8 KiB"));
+            }
+            out.put(flag, value);
+        }
+        return out;
     }
 
     static Target target(Map<String, String> options, Map<String, String> env) throws Usage {
@@ -216,28 +260,33 @@ public final class LoginCommand {
      * when given; {@code what} names the call in errors.
      */
     static JsonNode post(String address, String path, String token, String body, String what) throws Failure {
-        HttpResponse<String> response;
+        return post(address, path, token, body, what, SERVER_TIMEOUT);
+    }
+
+    /** The same within {@code deadline}, the answer's body included, read to at most 64 KiB. */
+    static JsonNode post(String address, String path, String token, String body, String what, Duration deadline)
+            throws Failure {
+        Http.Answer response;
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path)).timeout(SERVER_TIMEOUT)
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path)).timeout(deadline)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
             if (token != null) {
                 request.header("X-Vault-Token", token);
             }
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = Http.call(client, request.build(), deadline, "the server's answer to " + what);
+        } catch (java.io.InterruptedIOException e) {
+            throw new Failure(what + " interrupted");
         } catch (IOException e) {
-            throw new Failure("cannot reach " + address + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure("interrupted");
+            throw new Failure("cannot reach " + Printable.uri(address) + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : Printable.of(e.getMessage())));
         }
-        if (response.statusCode() == 204) {
+        if (response.status() == 204) {
             return JSON.createObjectNode();
         }
-        JsonNode answer = parse(response.body());
-        if (response.statusCode() != 200) {
-            throw new Failure(what + " refused (HTTP " + response.statusCode() + "): " + errors(answer));
+        JsonNode answer = parse(response.text());
+        if (response.status() != 200) {
+            throw new Failure(what + " refused (HTTP " + response.status() + "): " + errors(answer));
         }
         if (answer == null || !answer.isObject()) {
             throw new Failure("the server's answer to " + what + " is not a JSON object");

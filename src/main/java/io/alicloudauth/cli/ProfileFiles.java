@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class ProfileFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_SIZE = 1024 * 1024;
+    private static final int MAX_SIZE = 1024 * 1024;
 
     private ProfileFiles() {
     }
@@ -124,9 +124,6 @@ final class ProfileFiles {
     /** The file's text; a warning when others than its owner may read it (it holds secrets). */
     private static String read(Path file, List<String> warnings) throws IOException {
         try {
-            if (Files.size(file) > MAX_SIZE) {
-                throw new Unusable(file + " is larger than 1 MiB");
-            }
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (permissions.contains(PosixFilePermission.GROUP_READ)
                     || permissions.contains(PosixFilePermission.OTHERS_READ)) {
@@ -136,9 +133,9 @@ final class ProfileFiles {
             // not a POSIX file system: nothing to check
         }
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return LocalFiles.read(file, MAX_SIZE, "the credentials file");
         } catch (IOException e) {
-            throw new Unusable("cannot read " + file);
+            throw new Unusable(e.getMessage());
         }
     }
 }

@@ -1,15 +1,11 @@
 package io.alicloudauth.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,12 +136,7 @@ final class StsCalls {
         if (providerArn == null || !OIDC_PROVIDER_ARN.matcher(providerArn).matches()) {
             throw new IOException("the OIDC provider ARN is not of the form acs:ram::<account>:oidc-provider/<name>");
         }
-        String token;
-        try {
-            token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new IOException("cannot read the OIDC token file " + tokenFile);
-        }
+        String token = LocalFiles.read(tokenFile, 20_001, "the OIDC token file").strip();
         if (token.length() < 4 || token.length() > 20_000) {
             throw new IOException("the OIDC token in " + tokenFile + " is not 4 to 20,000 characters long");
         }
@@ -197,13 +188,10 @@ final class StsCalls {
         }
     }
 
-    private static HttpResponse<InputStream> send(HttpRequest request, String action, URI endpoint) throws IOException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+    private static Http.Answer send(HttpRequest request, String action, URI endpoint) throws IOException {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return Http.call(Http.client(Duration.ofSeconds(5)), request, TIMEOUT, action);
+        } catch (java.io.InterruptedIOException e) {
             throw new IOException(action + " interrupted");
         } catch (IOException e) {
             throw new IOException(action + " at " + endpoint.getHost() + " failed: "
@@ -211,18 +199,16 @@ final class StsCalls {
         }
     }
 
-    private static Credentials answer(HttpResponse<InputStream> response, String action, String source)
-            throws IOException {
-        byte[] bytes = HttpSources.capped(response.body(), action);
+    private static Credentials answer(Http.Answer response, String action, String source) throws IOException {
         JsonNode body;
         try {
-            body = JSON.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
             body = null;
         }
-        if (response.statusCode() != 200) {
+        if (response.status() != 200) {
             String code = text(body, "Code");
-            throw new IOException("STS refused " + action + " (HTTP " + response.statusCode() + ")"
+            throw new IOException("STS refused " + action + " (HTTP " + response.status() + ")"
                     + (code == null ? "" : ": " + Printable.of(code) + ": " + Printable.of(text(body, "Message"))));
         }
         JsonNode credentials = body == null ? null : body.get("Credentials");

@@ -76,6 +76,11 @@ class AgentIT {
     }
 
     private Agent agent(String address, String... extra) throws Exception {
+        return agent(address, Map.of(), extra);
+    }
+
+    /** {@code envChanges}: variables to set, or with an empty value to remove. */
+    private Agent agent(String address, Map<String, String> envChanges, String... extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-jar", LoginCommandIT.JAR.toString(), "agent", "--role",
                 "dev-role", "--region", "cn-hangzhou", "--address", address, "--sink-file",
@@ -86,6 +91,13 @@ class AgentIT {
                 "ALIBABA_CLOUD_ACCESS_KEY_ID", Callers.DEV.accessKeyId(),
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET", Callers.DEV.secret(),
                 "ALIBABA_CLOUD_SECURITY_TOKEN", Callers.DEV.securityToken()));
+        envChanges.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         Process process = builder.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         Thread reader = new Thread(() -> {
@@ -219,7 +231,65 @@ class AgentIT {
         Agent refused = agent("http://127.0.0.1:1", "--sink-mode", "0644");
         assertTrue(refused.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, refused.process().exitValue());
-        assertTrue(refused.await(l -> l.contains("--sink-mode must not give other users access"), Duration.ofSeconds(2)));
+        assertTrue(refused.await(l -> l.contains("--sink-mode must be 0600, 0640 or 0660"), Duration.ofSeconds(2)),
+                refused.lines().toString());
+        Agent executable = agent("http://127.0.0.1:1", "--sink-mode", "0700");
+        assertTrue(executable.process().waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, executable.process().exitValue());
+    }
+
+    @Test
+    void sigtermEndsItWithinASecondWhileACredentialCommandHangs() throws Exception {
+        Files.createDirectories(dir.resolve("sink"));
+        Path script = dir.resolve("hang.sh");
+        Files.writeString(script, "#!/bin/sh\n/bin/sleep 1919\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        Path config = Files.createDirectories(dir.resolve(".aliyun")).resolve("config.json");
+        Files.writeString(config, "{\"current\":\"ext\",\"profiles\":[{\"name\":\"ext\",\"mode\":\"External\","
+                + "\"process_command\":\"" + script + "\"}]}");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-------"));
+        Agent agent = agent("http://127.0.0.1:1", Map.of("ALIBABA_CLOUD_ACCESS_KEY_ID", "", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                "", "ALIBABA_CLOUD_SECURITY_TOKEN", ""));
+        long sleeper = -1;
+        for (int i = 0; i < 200 && sleeper < 0; i++) {
+            sleeper = ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep 1919"))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+            Thread.sleep(50);
+        }
+        assertTrue(sleeper > 0, "the credential command runs: " + agent.lines());
+        long start = System.nanoTime();
+        agent.process().toHandle().destroy();
+        assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(0, agent.process().exitValue());
+        assertTrue(millis < 1000, "exited " + millis + " ms after SIGTERM");
+        Thread.sleep(300);
+        assertTrue(!HostileSourcesTest.running(sleeper), "the credential command was killed");
+    }
+
+    @Test
+    void aSinkThatCannotBeWrittenIsFoundBeforeLoggingIn() throws Exception {
+        AppProcess app = service(freePort());
+        try (app) {
+            setUp(app, "1h", "2h");
+            Path sink = dir.resolve("sink/token");
+            Files.createDirectories(sink.resolve("in-the-way")); // the sink's path is a directory: no file can replace it
+            int before = FakeStsResource.sts().requestCount();
+            Agent agent = agent(app.url());
+            assertTrue(agent.await(l -> l.contains("writing the sink failed") && l.contains("not logging in"),
+                    Duration.ofSeconds(20)), agent.lines().toString());
+            Thread.sleep(2500); // at least one retry
+            assertEquals(before, FakeStsResource.sts().requestCount(), "no login while the sink cannot be written");
+            assertEquals(0, agent.count("login failed"), agent.lines().toString());
+            Files.delete(sink.resolve("in-the-way"));
+            Files.delete(sink);
+            assertTrue(agent.await(l -> l.contains("logged in as role"), Duration.ofSeconds(20)), agent.lines().toString());
+            assertEquals(before + 1, FakeStsResource.sts().requestCount(), "one login, once the sink could be written");
+            given().baseUri(app.url()).header("X-Vault-Token", Files.readString(sink)).get("/v1/auth/token/lookup-self")
+                    .then().statusCode(200);
+            agent.process().toHandle().destroy();
+            assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
+        }
     }
 
     private static int freePort() throws java.io.IOException {

@@ -69,7 +69,10 @@ class LoginCommandTest {
                 "--access-key", Callers.DEV.accessKeyId(), "--secret-key", Callers.DEV.secret(),
                 "--security-token", Callers.DEV.securityToken());
         assertEquals(0, run.code(), run.err());
-        assertEquals("", run.err());
+        // Only the warnings that secrets on the command line are visible to other local users; never a secret.
+        assertEquals(2, run.err().lines().filter(l -> l.contains("on the command line can be read by other local"
+                + " users")).count(), run.err());
+        assertFalse(run.err().contains(Callers.DEV.secret()) || run.err().contains(Callers.DEV.securityToken()));
         JsonNode body = JSON.readTree(run.out());
         assertEquals("dev-role", body.get("role").asText());
         Map<String, String> query = signedQuery(run.out());
