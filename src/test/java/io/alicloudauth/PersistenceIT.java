@@ -215,7 +215,7 @@ public class PersistenceIT {
             assertEquals(0, rows(db), "both instances purged the expired tokens");
             assertTrue(most < logins, "purged while logins went on: at most " + most + " of " + logins + " stored");
             for (AppProcess app : List.of(a, b)) {
-                String metrics = given().baseUri(app.url()).get("/q/metrics").asString();
+                String metrics = given().baseUri(app.managementUrl()).get("/q/metrics").asString();
                 assertTrue(metrics.contains("alicloud_auth_purge_runs_total{outcome=\"done\"}"), metrics);
                 assertTrue(metrics.contains("alicloud_auth_purge_runs_total{outcome=\"failed\"} 0.0"),
                         "no purge failed on a shared database");

@@ -30,6 +30,14 @@ public class MetricsTest {
     }
 
     @Test
+    void metricsAreServedOnTheManagementInterfaceOnlyAndProbesStayPublic() {
+        // Heap and body-budget gauges would let an attacker watch an exhaustion attack: not on the public port.
+        io.restassured.RestAssured.get("/q/metrics").then().statusCode(404);
+        io.restassured.RestAssured.given().port(Metrics.MANAGEMENT_TEST_PORT).get("/q/metrics").then().statusCode(200);
+        io.restassured.RestAssured.get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void loginsStsCallsAndTokensAreCounted() {
         String before = Metrics.scrape();
         String token = anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then()

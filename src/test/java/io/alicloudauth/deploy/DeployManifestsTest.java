@@ -90,7 +90,7 @@ class DeployManifestsTest {
     }
 
     @Test
-    void kubernetesDeploymentIsScrapedForMetricsOnTheServicePort() throws Exception {
+    void kubernetesDeploymentIsScrapedForMetricsOnTheManagementPort() throws Exception {
         JsonNode deployment = kind(documents("deploy/kubernetes/alicloud-auth.yaml"), "Deployment");
         JsonNode annotations = deployment.path("spec").path("template").path("metadata").path("annotations");
         assertEquals("true", annotations.path("prometheus.io/scrape").asText());
@@ -98,9 +98,17 @@ class DeployManifestsTest {
         String port = annotations.path("prometheus.io/port").asText();
         boolean served = false;
         for (JsonNode p : deployment.path("spec").path("template").path("spec").path("containers").get(0).path("ports")) {
-            served |= p.path("containerPort").asText().equals(port);
+            served |= p.path("containerPort").asText().equals(port) && p.path("name").asText().equals("management");
         }
-        assertTrue(served, "the annotated port is the container's");
+        assertTrue(served, "the annotated port is the container's management port");
+        // Metrics are on the management interface (application.properties), whose port the annotation names.
+        java.util.Properties props = new java.util.Properties();
+        props.load(Files.newBufferedReader(Path.of("src/main/resources/application.properties")));
+        assertEquals("true", props.getProperty("quarkus.management.enabled"));
+        assertEquals(port, props.getProperty("quarkus.management.port"));
+        // The Service exposes only the public port: metrics are scraped from the pod, not through the Service.
+        JsonNode service = kind(documents("deploy/kubernetes/alicloud-auth.yaml"), "Service");
+        assertEquals(1, service.path("spec").path("ports").size());
     }
 
     @Test

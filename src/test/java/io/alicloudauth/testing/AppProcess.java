@@ -20,11 +20,14 @@ public final class AppProcess implements AutoCloseable {
     private final Process process;
     private final Path output;
     public final int port;
+    /** The management interface's port (metrics), a free one of its own for each instance. */
+    public final int managementPort;
 
-    private AppProcess(Process process, Path output, int port) {
+    private AppProcess(Process process, Path output, int port, int managementPort) {
         this.process = process;
         this.output = output;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** Starts {@code jar} with the environment given, and waits until its readiness probe answers 200. */
@@ -41,7 +44,10 @@ public final class AppProcess implements AutoCloseable {
                 .redirectOutput(output.toFile());
         builder.environment().putAll(withSealKey(env));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        AppProcess app = new AppProcess(builder.start(), output, port);
+        int management = freePort();
+        builder.environment().putIfAbsent("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
+        AppProcess app = new AppProcess(builder.start(), output, port,
+                Integer.parseInt(builder.environment().get("QUARKUS_MANAGEMENT_PORT")));
         app.awaitReady();
         return app;
     }
@@ -54,6 +60,7 @@ public final class AppProcess implements AutoCloseable {
                 .redirectOutput(output.toFile());
         builder.environment().putAll(withSealKey(env));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(freePort()));
         Process process = builder.start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -79,6 +86,11 @@ public final class AppProcess implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The management interface, where {@code /q/metrics} is served. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public String output() throws IOException {

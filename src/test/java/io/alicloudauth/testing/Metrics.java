@@ -2,14 +2,19 @@ package io.alicloudauth.testing;
 
 import static io.restassured.RestAssured.given;
 
-/** Reads {@code /q/metrics} (Prometheus text) of the service under test. */
+/**
+ * Reads {@code /q/metrics} (Prometheus text) of the service under test, on its management interface
+ * ({@code %test.quarkus.management.test-port}).
+ */
 public final class Metrics {
+
+    public static final int MANAGEMENT_TEST_PORT = 9101;
 
     private Metrics() {
     }
 
     public static String scrape() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return given().port(MANAGEMENT_TEST_PORT).get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
     /** The value of the sample {@code name} whose labels include every one of {@code labels}; 0 when absent. */
