@@ -47,6 +47,13 @@ public class AuditLogTest {
     }
 
     @Test
+    void theAuditFileIsReadableByItsOwnerOnly() throws Exception {
+        io.alicloudauth.testing.Api.admin().get("/v1/sys/auth").then().statusCode(200);
+        org.junit.jupiter.api.Assertions.assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions
+                .toString(Files.getPosixFilePermissions(AuditProfile.FILE)));
+    }
+
+    @Test
     void loginsAndProtectedRequestsAreAuditedWithoutSecrets() throws Exception {
         SignedLogin signed = SignedLogin.as(Callers.DEV);
         String body = signed.body();

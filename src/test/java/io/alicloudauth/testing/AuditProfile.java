@@ -16,6 +16,8 @@ public class AuditProfile implements QuarkusTestProfile {
     static {
         try {
             FILE = Files.createTempFile("alicloud-auth-audit-", ".log");
+            // As an earlier version left it: readable by every local user. The service makes it 0600.
+            Files.setPosixFilePermissions(FILE, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
