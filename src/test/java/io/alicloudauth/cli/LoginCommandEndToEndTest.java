@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -80,8 +81,9 @@ public class LoginCommandEndToEndTest {
                 "--security-token", Callers.OPS.securityToken());
         assertEquals(1, run.code());
         assertEquals("", run.out());
+        List<String> lines = run.err().lines().toList();
         assertEquals("alicloud-auth login: login refused (HTTP 403): the caller's arn does not match the role's arn",
-                run.err().trim());
+                lines.get(lines.size() - 1), "after the warnings for secrets on the command line");
         LoginCommandTest.Run unknown = LoginCommandTest.run(Map.of(), "--role", "nobody", "--region", "cn-hangzhou",
                 "--address", address, "--access-key", "k", "--secret-key", "s", "--mount", "/alicloud/");
         assertTrue(unknown.err().contains("HTTP 403"), unknown.err());

@@ -70,7 +70,8 @@ class LoginCommandIT {
                     "--access-key", "nobody", "--secret-key", "never-printed", "--metadata-endpoint", "http://127.0.0.1:1");
             assertEquals(1, refused.code());
             assertEquals("", refused.out());
-            assertTrue(refused.err().startsWith("alicloud-auth login: login refused (HTTP 403)"), refused.err());
+            assertTrue(refused.err().startsWith("alicloud-auth login: warning: --secret-key on the command line")
+                    && refused.err().contains("\nalicloud-auth login: login refused (HTTP 403)"), refused.err());
             assertTrue(!refused.err().contains("never-printed"));
         }
     }
