@@ -133,13 +133,13 @@ public final class AgentCommand {
     private void onSigterm() {
         for (String name : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                stopping = true;
                 synchronized (wake) {
+                    stopping = true;
+                    Thread loop = looping;
+                    if (loop != null) {
+                        loop.interrupt(); // out of whatever it waits on: an HTTP call, a credential command, a sleep
+                    }
                     wake.notifyAll();
-                }
-                Thread loop = looping;
-                if (loop != null) {
-                    loop.interrupt(); // out of whatever it waits on: an HTTP call, a credential command, a sleep
                 }
             });
         }
@@ -256,7 +256,10 @@ public final class AgentCommand {
             renewNext = current.renewable();
             next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
         }
-        Thread.interrupted(); // the signal's interrupt has done its work: the last calls below must not see it
+        synchronized (wake) {
+            looping = null; // no interrupt after this one: the revocations below must run
+            Thread.interrupted();
+        }
         if (undelivered != null) {
             revoke(undelivered, "stopping: the undelivered token");
         }

@@ -8,7 +8,7 @@ import static io.restassured.RestAssured.given;
  */
 public final class Metrics {
 
-    public static final int MANAGEMENT_TEST_PORT = 9101;
+    public static final int MANAGEMENT_TEST_PORT = Integer.getInteger("quarkus.management.test-port", 9101);
 
     private Metrics() {
     }
