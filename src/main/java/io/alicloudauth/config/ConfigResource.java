@@ -15,10 +15,8 @@ import jakarta.ws.rs.core.Response;
 
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Envelope;
-import io.alicloudauth.token.Admin;
 
 /** {@code auth/alicloud/config} (SPEC §5). */
-@Admin
 @Path("/v1/auth/alicloud/config")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConfigResource {

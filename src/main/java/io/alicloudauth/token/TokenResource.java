@@ -8,8 +8,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -17,9 +15,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
-import io.alicloudauth.api.ClientAddresses;
 import io.alicloudauth.api.Envelope;
-import io.vertx.core.http.HttpServerRequest;
 
 /** {@code auth/token/*}: what a token holder may do with its own token, and the admin's lookups and revocations. */
 @Path("/v1/auth/token")
@@ -31,51 +27,50 @@ public class TokenResource {
             + " be printed to Vault's server logs.";
 
     private final TokenService tokens;
-    private final ClientAddresses addresses;
+    private final Caller caller;
     private final Purge purge;
     private final WriteThroughTokens writeThrough;
     private final ManagedExecutor executor;
 
-    public TokenResource(TokenService tokens, ClientAddresses addresses, Purge purge, ManagedExecutor executor,
+    public TokenResource(TokenService tokens, Caller caller, Purge purge, ManagedExecutor executor,
             WriteThroughTokens writeThrough) {
         this.writeThrough = writeThrough;
         this.tokens = tokens;
-        this.addresses = addresses;
+        this.caller = caller;
         this.purge = purge;
         this.executor = executor;
     }
 
     @GET
     @Path("lookup-self")
-    public Envelope lookupSelf(@Context HttpHeaders headers, @Context HttpServerRequest request) {
-        return Envelope.data(tokens.lookup(session(headers, request), true));
+    public Envelope lookupSelf() {
+        return Envelope.data(tokens.lookup(caller.session(), true));
     }
 
     @POST
     @Path("renew-self")
-    public Envelope renewSelfPost(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
-        return renewSelf(headers, request, body);
+    public Envelope renewSelfPost(String body) {
+        return renewSelf(body);
     }
 
     @PUT
     @Path("renew-self")
-    public Envelope renewSelfPut(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
-        return renewSelf(headers, request, body);
+    public Envelope renewSelfPut(String body) {
+        return renewSelf(body);
     }
 
     @POST
     @Path("revoke-self")
-    public Response revokeSelfPost(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
-        return revokeSelf(headers, request, body);
+    public Response revokeSelfPost(String body) {
+        return revokeSelf(body);
     }
 
     @PUT
     @Path("revoke-self")
-    public Response revokeSelfPut(@Context HttpHeaders headers, @Context HttpServerRequest request, String body) {
-        return revokeSelf(headers, request, body);
+    public Response revokeSelfPut(String body) {
+        return revokeSelf(body);
     }
 
-    @Admin
     @POST
     @Path("lookup")
     public Envelope lookup(String body) {
@@ -83,7 +78,6 @@ public class TokenResource {
         return Envelope.data(tokens.lookup(token));
     }
 
-    @Admin
     @POST
     @Path("lookup-accessor")
     public Envelope lookupAccessor(String body) {
@@ -92,7 +86,6 @@ public class TokenResource {
         return Envelope.data(tokens.lookup(token));
     }
 
-    @Admin
     @POST
     @Path("revoke")
     public Response revoke(String body) {
@@ -100,7 +93,6 @@ public class TokenResource {
         return Response.noContent().build();
     }
 
-    @Admin
     @POST
     @Path("revoke-accessor")
     public Response revokeAccessor(String body) {
@@ -115,7 +107,6 @@ public class TokenResource {
     }
 
     /** {@code vault write -f auth/token/tidy}: the purge, started now in the background; 202 as Vault answers. */
-    @Admin
     @POST
     @Path("tidy")
     public Response tidy(String body) {
@@ -124,30 +115,25 @@ public class TokenResource {
         return Response.accepted(Envelope.warnings(List.of(TIDY_STARTED))).build();
     }
 
-    @Admin
     @PUT
     @Path("tidy")
     public Response tidyPut(String body) {
         return tidy(body);
     }
 
-    private Envelope renewSelf(HttpHeaders headers, HttpServerRequest request, String raw) {
+    private Envelope renewSelf(String raw) {
         long increment = Body.parse(raw, true).duration("increment").orElse(0L);
-        return Envelope.auth(tokens.renew(session(headers, request), increment));
+        return Envelope.auth(tokens.renew(caller.session(), increment));
     }
 
-    private Response revokeSelf(HttpHeaders headers, HttpServerRequest request, String raw) {
+    private Response revokeSelf(String raw) {
         Body.parse(raw, true);
-        TokenService.Session session = session(headers, request);
+        TokenService.Session session = caller.session();
         if (session.root()) {
             throw ApiException.badRequest("the configured root token cannot be revoked");
         }
         tokens.revoke(session.token());
         return Response.noContent().build();
-    }
-
-    private TokenService.Session session(HttpHeaders headers, HttpServerRequest request) {
-        return tokens.use(ClientToken.from(headers::getHeaderString), addresses.of(request));
     }
 
     private static String required(String raw, String field) {

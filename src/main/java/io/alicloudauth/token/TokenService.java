@@ -156,6 +156,11 @@ public class TokenService {
         });
     }
 
+    /** Whether {@code presented} is the root token (compared in constant time). */
+    public boolean isRoot(String presented) {
+        return presented != null && root.matches(presented);
+    }
+
     public Optional<Token> byToken(String presented) {
         if (presented == null || presented.isEmpty()) {
             return Optional.empty();
