@@ -99,6 +99,21 @@ public class AuditLogTest {
     }
 
     @Test
+    void anAclRefusalIsAuditedWithTheOperationThePathAndThePolicies() throws Exception {
+        String token = anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then()
+                .statusCode(200).extract().path("auth.client_token");
+        Api.withToken(token).get("/v1/auth/alicloud/config").then().statusCode(403);
+        JsonNode refused = lines().stream().filter(l -> l.path("path").asText().equals("/v1/auth/alicloud/config"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals(403, refused.path("status").asInt());
+        assertEquals("permission denied", refused.path("error").asText());
+        assertEquals("read", refused.path("operation").asText());
+        assertEquals("auth/alicloud/config", refused.path("acl_path").asText());
+        assertEquals(List.of("default", "dev"), JSON.convertValue(refused.path("policies"), List.class));
+        assertFalse(refused.toString().contains(token));
+    }
+
+    @Test
     void malformedBodiesAreAuditedInOurWords() throws Exception {
         anyone().body("{").post("/v1/auth/alicloud/login").then().statusCode(400);
         admin().body("{\"arn\":\"x\",\"arn\":\"y\"}").post("/v1/auth/alicloud/role/dev-role").then().statusCode(400);
