@@ -79,7 +79,7 @@ public class RequestGuards {
     }
 
     void install(@Observes Router router) {
-        router.route("/v1/*").order(Integer.MIN_VALUE + 10).handler(RequestGuards::refuseUnsupported);
+        router.route("/v1/*").order(Integer.MIN_VALUE + 10).handler(this::refuseUnsupported);
         BodyHandler tokenBodies = BodyHandler.create(false).setBodyLimit(TOKEN_CAP).setHandleFileUploads(false);
         BodyHandler adminBodies = BodyHandler.create(false).setBodyLimit(ADMIN_CAP).setHandleFileUploads(false);
         router.route("/v1/*").order(Integer.MIN_VALUE + 11).handler(ctx -> {
@@ -96,7 +96,7 @@ public class RequestGuards {
                 }
             }
         });
-        router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(RequestGuards::errorBody);
+        router.route("/v1/*").order(Integer.MIN_VALUE).failureHandler(this::errorBody);
     }
 
     /** The body cap of a path: login and token endpoints take small bodies, admin writes larger ones. */
@@ -147,7 +147,7 @@ public class RequestGuards {
         return true;
     }
 
-    private static void refuseUnsupported(RoutingContext ctx) {
+    private void refuseUnsupported(RoutingContext ctx) {
         List<String> encodings = ctx.request().headers().getAll(HttpHeaders.TRANSFER_ENCODING);
         if (ctx.request().method() == HttpMethod.OPTIONS) {
             answer(ctx, 405, "unsupported operation");
@@ -178,7 +178,7 @@ public class RequestGuards {
                 && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT);
     }
 
-    private static void errorBody(RoutingContext ctx) {
+    private void errorBody(RoutingContext ctx) {
         int status = ctx.statusCode();
         if (ctx.response().headWritten() || ctx.response().ended()) {
             return;
@@ -199,25 +199,46 @@ public class RequestGuards {
      * Answers and ends the exchange without reading what is left of the body: the connection is closed after the
      * answer (HTTP/1.x), or the stream reset (HTTP/2), so an unread body is never waited for.
      */
-    private static void refuse(RoutingContext ctx, int status, String message) {
+    private void refuse(RoutingContext ctx, int status, String message) {
         if (ctx.response().ended()) {
             return;
         }
         HttpServerRequest request = ctx.request();
         if (ctx.response().headWritten()) {
-            closeOrReset(request);
+            closeOrReset(request, CANCEL);
             return;
         }
-        if (request.version() != HttpVersion.HTTP_2) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        }
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        ctx.response().end(ErrorBody.json(message)).onComplete(written -> closeOrReset(request));
+        if (request.version() == HttpVersion.HTTP_2) {
+            // The stream ends cleanly only once the client has sent its body: what is left is dropped as it
+            // arrives (nothing is kept), and a client that never finishes is reset at its deadline (status 408).
+            if (!request.isEnded() && status != 408) {
+                request.handler(dropped -> { });
+                request.endHandler(ended -> { });
+                request.resume();
+                vertx.setTimer(timeoutMillis, id -> {
+                    if (!request.isEnded()) {
+                        closeOrReset(request, CANCEL);
+                    }
+                });
+            }
+            ctx.response().end(ErrorBody.json(message)).onComplete(written -> {
+                if (status == 408) {
+                    closeOrReset(request, CANCEL);
+                }
+            });
+            return;
+        }
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        ctx.response().end(ErrorBody.json(message)).onComplete(written -> closeOrReset(request, CANCEL));
     }
 
-    private static void closeOrReset(HttpServerRequest request) {
+    /** The HTTP/2 reset code for a stream given up on. */
+    private static final long CANCEL = 8;
+
+    private static void closeOrReset(HttpServerRequest request, long code) {
         if (request.version() == HttpVersion.HTTP_2) {
-            request.response().reset();
+            request.response().reset(code);
         } else if (request.connection() != null) {
             request.connection().close();
         }

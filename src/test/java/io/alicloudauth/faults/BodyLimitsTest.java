@@ -159,7 +159,9 @@ public class BodyLimitsTest {
         java.nio.file.Files.writeString(big, "{\"role\":\"" + "a".repeat(70_000) + "\"}");
         java.nio.file.Path small = java.nio.file.Files.createTempFile("h2-login", ".json");
         java.nio.file.Files.writeString(small, SignedLogin.as(Callers.DEV).body());
-        assertEquals("413", curlHttp2(big));
+        for (int i = 0; i < 10; i++) { // the answer arrives whole every time, before the stream is reset
+            assertEquals("413", curlHttp2(big));
+        }
         assertEquals("200", curlHttp2(small));
     }
 
