@@ -143,6 +143,32 @@ public class PersistenceIT {
     }
 
     @Test
+    void aPolicyChangedOnOneInstanceGovernsTheNextRequestOnTheOther() throws Exception {
+        String url = freshDatabase("alicloud_auth_policy_it");
+        String root = "policy-it-root-token-0123456789";
+        Map<String, String> env = Map.of("QUARKUS_DATASOURCE_JDBC_URL", url, "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "ALICLOUD_AUTH_ROOT_TOKEN", root);
+        try (AppProcess a = AppProcess.start(PG_JAR, env); AppProcess b = AppProcess.start(PG_JAR, env)) {
+            setUp(a, root);
+            at(a, root).body(Map.of("policy", "path \"auth/alicloud/role/*\" { capabilities = [\"read\", \"list\"] }"))
+                    .put("/v1/sys/policies/acl/role-reader").then().statusCode(204);
+            at(a, root).body("{\"token_policies\":\"role-reader\"}").post("/v1/auth/alicloud/role/dev-role").then()
+                    .statusCode(204);
+            String token = login(a);
+            at(b, token).get("/v1/auth/alicloud/role/dev-role").then().statusCode(200);
+            // Narrowed on a: b refuses the very next request.
+            at(a, root).body(Map.of("policy", "path \"auth/alicloud/role/*\" { capabilities = [\"list\"] }"))
+                    .put("/v1/sys/policies/acl/role-reader").then().statusCode(204);
+            at(b, token).get("/v1/auth/alicloud/role/dev-role").then().statusCode(403);
+            at(b, token).request("LIST", "/v1/auth/alicloud/role").then().statusCode(200);
+            // Deleted on b: a refuses the next one.
+            at(b, root).delete("/v1/sys/policies/acl/role-reader").then().statusCode(204);
+            at(a, token).request("LIST", "/v1/auth/alicloud/role").then().statusCode(403);
+            at(a, token).get("/v1/auth/token/lookup-self").then().statusCode(200); // default still applies
+        }
+    }
+
+    @Test
     void twoInstancesOnOnePostgresServeTheSameRolesAndTokens() throws Exception {
         String url = freshDatabase("alicloud_auth_it");
         String root = "it-root-token-0123456789abcdef";
