@@ -41,6 +41,13 @@ public class PolicyStore implements EntryExistence {
 
     private final AgroalDataSource dataSource;
     private final EntityManager entities;
+    /**
+     * Whether another process may change policies in this database: PostgreSQL, or an H2 opened with
+     * {@code AUTO_SERVER}. Otherwise (the embedded H2, locked by this process) every change is made here, and the
+     * epoch need not be read from the database for every decision.
+     */
+    private final boolean shared;
+    private final java.util.concurrent.atomic.AtomicLong localEpoch = new java.util.concurrent.atomic.AtomicLong();
     /** Parsed rules of every stored policy, at the epoch they were read at. */
     private record Snapshot(long epoch, Map<String, List<PathRule>> rules) {
     }
@@ -48,9 +55,11 @@ public class PolicyStore implements EntryExistence {
     private volatile Snapshot snapshot = new Snapshot(-1, Map.of());
     private final Map<String, Acl> compiled = new ConcurrentHashMap<>();
 
-    public PolicyStore(AgroalDataSource dataSource, EntityManager entities) {
+    public PolicyStore(AgroalDataSource dataSource, EntityManager entities,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
         this.dataSource = dataSource;
         this.entities = entities;
+        this.shared = !jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE");
     }
 
     /** A policy's name as stored: trimmed, lowercased, checked; a 400 otherwise. */
@@ -107,6 +116,7 @@ public class PolicyStore implements EntryExistence {
             bumpEpoch();
             return row;
         });
+        localEpoch.incrementAndGet();
         compiled.clear();
     }
 
@@ -125,6 +135,7 @@ public class PolicyStore implements EntryExistence {
             }
             return null;
         });
+        localEpoch.incrementAndGet();
         compiled.clear();
     }
 
@@ -183,7 +194,7 @@ public class PolicyStore implements EntryExistence {
 
     /** The parsed policies at the database's epoch, re-read when another write (here or elsewhere) moved it. */
     private Snapshot current() {
-        long stored = readEpoch();
+        long stored = shared ? readEpoch() : localEpoch.get();
         Snapshot seen = snapshot;
         if (stored == seen.epoch()) {
             return seen;

@@ -121,15 +121,27 @@ class StorageFaultsIT {
                         "QUARKUS_DATASOURCE_JDBC_URL", pg.jdbcUrl(), "QUARKUS_DATASOURCE_USERNAME", "postgres",
                         "ALICLOUD_AUTH_ROOT_TOKEN", ROOT, "QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "2S"))) {
             setUp(app);
+            // A batch token (nothing stored) whose policy grants a path that needs no store: while the store is down
+            // the policies cannot be read, and that is a 503, never an allow from what was cached.
+            at(app, ROOT).body(Map.of("policy", "path \"sys/auth\" { capabilities = [\"read\"] }"))
+                    .put("/v1/sys/policies/acl/mounts").then().statusCode(204);
+            at(app, ROOT).body("{\"arn\":\"" + Callers.ROLE_ARN + "\",\"token_type\":\"batch\",\"token_policies\":\"mounts\"}")
+                    .post("/v1/auth/alicloud/role/batch-role").then().statusCode(204);
+            String batch = at(app, null).body(SignedLogin.as(Callers.DEV).role("batch-role").body())
+                    .post("/v1/auth/alicloud/login").then().statusCode(200).extract().path("auth.client_token");
+            at(app, batch).get("/v1/sys/auth").then().statusCode(200);
             Load load = new Load(app);
             Thread.sleep(1500);
             pg.down();
             Thread.sleep(3000);
             int readyWhileDown = given().baseUri(app.url()).get("/q/health/ready").statusCode();
+            int policyWhileDown = at(app, batch).get("/v1/sys/auth").statusCode();
             pg.up();
             Thread.sleep(3000);
             Map<Integer, Integer> seen = load.stop();
             assertEquals(503, readyWhileDown, "readiness reports the database outage");
+            assertEquals(503, policyWhileDown, "policies that cannot be read refuse, never allow");
+            at(app, batch).get("/v1/sys/auth").then().statusCode(200);
             assertTrue(Set.of(200, 204, 503).containsAll(seen.keySet()), "only successes and 503s: " + seen);
             assertTrue(seen.getOrDefault(503, 0) > 0, "the outage was seen: " + seen);
             // Full service after: new writes and logins, and everything acknowledged is intact.
