@@ -37,11 +37,11 @@ public class AuditFilter {
         entry.put("client_address", addresses.of(http));
         entry.put("token", audit.hmac(ClientToken.from(request::getHeaderString)));
         // What the ACL decided on (policy/AclFilter): the operation, the path checked and the policies consulted.
-        if (request.getProperty("alicloud-auth.acl.operation") != null) {
-            entry.put("operation", request.getProperty("alicloud-auth.acl.operation"));
-            entry.put("acl_path", request.getProperty("alicloud-auth.acl.path"));
-            entry.put("policies", request.getProperty("alicloud-auth.acl.policies"));
-        }
+        io.alicloudauth.policy.AclFilter.decision().ifPresent(d -> {
+            entry.put("operation", d.operation());
+            entry.put("acl_path", d.path());
+            entry.put("policies", d.policies());
+        });
         entry.put("status", response.getStatus());
         if (response.getEntity() instanceof ErrorBody error && !error.errors().isEmpty()) {
             entry.put("error", String.join("; ", error.errors()));

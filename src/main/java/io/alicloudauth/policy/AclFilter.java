@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.inject.Instance;
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -24,7 +23,9 @@ import io.alicloudauth.token.Caller;
 import io.alicloudauth.token.ClientToken;
 import io.alicloudauth.token.Token;
 import io.alicloudauth.token.TokenService;
+import io.smallrye.common.vertx.ContextLocals;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The one place a protected request is decided (SPEC §8): the token is authenticated once (its use counted), the
@@ -35,9 +36,6 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public class AclFilter {
 
-    static final String OPERATION = "alicloud-auth.acl.operation";
-    static final String POLICIES = "alicloud-auth.acl.policies";
-    static final String PATH = "alicloud-auth.acl.path";
 
     /** Paths anyone may call (SPEC §8). */
     static boolean unauthenticated(String path) {
@@ -63,9 +61,21 @@ public class AclFilter {
         this.caller = caller;
     }
 
+    /** What the ACL decided on, for the audit line: the operation, the path checked and the policies consulted. */
+    public record Decision(String operation, String path, List<String> policies) {
+    }
+
+    private static final String DECISION = "alicloud-auth.acl.decision";
+
+    /** This request's decision, if the ACL made one (for {@code audit/AuditFilter}). */
+    public static Optional<Decision> decision() {
+        return ContextLocals.get(DECISION);
+    }
+
     @ServerRequestFilter
-    public Optional<Response> decide(ContainerRequestContext request, HttpServerRequest http) {
-        String raw = request.getUriInfo().getPath();
+    public Optional<Response> decide(RoutingContext rc) {
+        HttpServerRequest http = rc.request();
+        String raw = decoded(rc.normalizedPath());
         if (!raw.startsWith("/v1/")) {
             return Optional.empty();
         }
@@ -79,22 +89,20 @@ public class AclFilter {
             return Optional.empty();
         }
         try {
-            TokenService.Session session = tokens.use(ClientToken.from(request::getHeaderString), addresses.of(http));
-            String method = request.getMethod();
-            boolean list = method.equals("LIST") || (method.equals("GET")
-                    && Boolean.TRUE.equals(Body.parseBool(request.getUriInfo().getQueryParameters().getFirst("list"))));
+            TokenService.Session session = tokens.use(ClientToken.from(http::getHeader), addresses.of(http));
+            String method = http.method().name();
+            boolean list = method.equals("LIST")
+                    || (method.equals("GET") && Boolean.TRUE.equals(Body.parseBool(http.getParam("list"))));
             Capability operation = operation(method, list, path);
-            String checked = list && !path.endsWith("/") ? path + "/" : path;
-            request.setProperty(OPERATION, operation.word());
-            request.setProperty(PATH, checked);
+            String checked = list ? path + "/" : path;
             Acl acl;
             if (session.root()) {
-                request.setProperty(POLICIES, List.of("root"));
+                ContextLocals.put(DECISION, new Decision(operation.word(), checked, ROOT));
                 acl = Acl.root();
             } else {
                 Token token = session.token();
-                request.setProperty(POLICIES, token.policyList());
-                acl = policies.aclFor(token.policyList(), () -> identity(token));
+                ContextLocals.put(DECISION, new Decision(operation.word(), checked, token.policyList()));
+                acl = policies.aclFor(token.policies, () -> identity(token));
             }
             if (!acl.allows(checked, operation, sudo(method, path))) {
                 return Optional.of(ErrorMappers.error(403, "permission denied"));
@@ -104,6 +112,30 @@ public class AclFilter {
         } catch (ApiException e) {
             return Optional.of(ErrorMappers.error(e.status(), e.getMessage()));
         }
+    }
+
+    private static final List<String> ROOT = List.of("root");
+
+    /**
+     * The path with every percent-escape decoded, as the resource sees its path parameters (the router's normalised
+     * path decodes only unreserved characters): a policy on {@code role/prod-*} holds against {@code role/%70rod-web}.
+     */
+    static String decoded(String path) {
+        if (path.indexOf('%') < 0) {
+            return path;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%' && i + 2 < path.length() && Character.digit(path.charAt(i + 1), 16) >= 0
+                    && Character.digit(path.charAt(i + 2), 16) >= 0) {
+                out.write(Character.digit(path.charAt(i + 1), 16) * 16 + Character.digit(path.charAt(i + 2), 16));
+                i += 2;
+            } else {
+                out.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The operation Vault maps the request to. */
@@ -136,7 +168,8 @@ public class AclFilter {
     }
 
     /**
-     * The path as the service acts on it: no empty, {@code .} or {@code ..} segments (a 400), and entry names
+     * The path as the service acts on it: no trailing {@code /} (LIST adds one), no empty, {@code .} or {@code ..}
+     * segments (a 400), and entry names
      * lowercased as the service stores them, so that a pattern on {@code role/prod-*} holds against
      * {@code role/PROD-web} (which writes {@code prod-web}).
      */
@@ -148,11 +181,11 @@ public class AclFilter {
             }
         }
         for (String family : ENTRY_FAMILIES) {
-            if (path.startsWith(family)) {
-                return family + path.substring(family.length()).toLowerCase(Locale.ROOT);
+            if (trimmed.startsWith(family)) {
+                return family + trimmed.substring(family.length()).toLowerCase(Locale.ROOT);
             }
         }
-        return path;
+        return trimmed;
     }
 
     /** What templates see of a token: its entity, and its alias and metadata on the alicloud mount. */

@@ -53,7 +53,7 @@ public class PolicyStore implements EntryExistence {
     }
 
     private volatile Snapshot snapshot = new Snapshot(-1, Map.of());
-    private final Map<String, Acl> compiled = new ConcurrentHashMap<>();
+    private final Map<CacheKey, Acl> compiled = new ConcurrentHashMap<>();
 
     public PolicyStore(AgroalDataSource dataSource, EntityManager entities,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
@@ -156,26 +156,28 @@ public class PolicyStore implements EntryExistence {
     }
 
     /**
-     * The ACL of a token's policies, its templates filled from {@code identity} (asked only when a policy is
-     * templated). A name without a stored policy grants nothing. A store outage is a 503, never an allow.
+     * The ACL of a token's policies ({@code joined}: their names, comma-separated, as a token keeps them), its
+     * templates filled from {@code identity} (asked only when a policy is templated). A name without a stored policy
+     * grants nothing. A store outage is a 503, never an allow.
      */
-    public Acl aclFor(List<String> policyNames, Supplier<Templates.Identity> identity) {
+    public Acl aclFor(String joined, Supplier<Templates.Identity> identity) {
         Snapshot now = current();
-        Map<String, List<PathRule>> rules = now.rules();
-        boolean templated = false;
-        for (String name : policyNames) {
-            for (PathRule r : rules.getOrDefault(name, List.of())) {
-                templated |= r.templated();
-            }
-        }
-        Templates.Identity id = templated ? identity.get() : null;
         // Keyed by the epoch too: an ACL compiled from older rules while the epoch moved is never served after it.
-        String key = now.epoch() + "\n" + String.join(",", policyNames) + (id == null ? "" : "\n" + id);
-        Acl acl = compiled.get(key);
+        CacheKey plain = new CacheKey(now.epoch(), joined, null);
+        Acl acl = compiled.get(plain);
+        if (acl != null) {
+            return acl;
+        }
+        List<String> names = joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+        boolean templated = names.stream().anyMatch(n -> now.rules().getOrDefault(n, List.of()).stream()
+                .anyMatch(PathRule::templated));
+        Templates.Identity id = templated ? identity.get() : null;
+        CacheKey key = templated ? new CacheKey(now.epoch(), joined, id) : plain;
+        acl = compiled.get(key);
         if (acl == null) {
             List<PathRule> filled = new ArrayList<>();
-            for (String name : policyNames) {
-                for (PathRule r : rules.getOrDefault(name, List.of())) {
+            for (String name : names) {
+                for (PathRule r : now.rules().getOrDefault(name, List.of())) {
                     if (!r.templated()) {
                         filled.add(r);
                     } else {
@@ -187,9 +189,13 @@ public class PolicyStore implements EntryExistence {
             if (compiled.size() >= MAX_CACHED) {
                 compiled.clear();
             }
-            compiled.put(key, acl);
+            compiled.put(key, acl); // a templated set: one entry per identity
         }
         return acl;
+    }
+
+    /** A compiled ACL's key: the epoch, the policy names, and for templated policies the identity filled in. */
+    private record CacheKey(long epoch, String policies, Templates.Identity identity) {
     }
 
     /** The parsed policies at the database's epoch, re-read when another write (here or elsewhere) moved it. */

@@ -113,6 +113,17 @@ public class PolicyTest {
         withToken(ci).body(role).post("/v1/auth/alicloud/role/prod-web").then().statusCode(403)
                 .body("errors[0]", equalTo("permission denied"));
         withToken(ci).body(role).post("/v1/auth/alicloud/role/PROD-web").then().statusCode(403);
+        for (String trick : java.util.List.of("%70rod-web", "prod-web/", "PROD%2Dweb", "x/../prod-web", "./prod-web",
+                "prod-web%2F")) {
+            int status = withToken(ci).urlEncodingEnabled(false).body(role).post("/v1/auth/alicloud/role/" + trick)
+                    .statusCode();
+            org.junit.jupiter.api.Assertions.assertTrue(status == 403 || status == 400 || status == 404 || status == 405,
+                    trick + " answered " + status);
+        }
+        withToken(ci).urlEncodingEnabled(false).get("/v1/auth/alicloud/role/../config").then().statusCode(
+                org.hamcrest.Matchers.anyOf(equalTo(403), equalTo(400), equalTo(404)));
+        withToken(ci).get("/v1/auth/alicloud/config/").then().statusCode(
+                org.hamcrest.Matchers.anyOf(equalTo(403), equalTo(404)));
         admin().get("/v1/auth/alicloud/role/prod-web").then().statusCode(404);
         // Nothing outside roles.
         withToken(ci).get("/v1/auth/alicloud/config").then().statusCode(403);
