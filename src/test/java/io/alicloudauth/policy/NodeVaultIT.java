@@ -37,14 +37,17 @@ class NodeVaultIT {
     @BeforeAll
     static void install() throws Exception {
         if (!Files.isDirectory(NODE_DIR.resolve("node_modules/node-vault"))) {
+            // Not inheritIO(): node makes an inherited standard input non-blocking, which breaks the test JVM's own.
             Process npm = new ProcessBuilder("npm", "ci", "--silent", "--no-audit", "--no-fund").directory(NODE_DIR.toFile())
-                    .inheritIO().start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             assertTrue(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0, "npm ci in src/test/node");
         }
     }
 
     static JsonNode node(AppProcess app, String phase, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("node", "delegation.mjs", phase).directory(NODE_DIR.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(env);
         builder.environment().put("VAULT_ADDR", app.url());
