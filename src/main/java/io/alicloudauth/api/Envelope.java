@@ -29,6 +29,23 @@ public record Envelope(
         return new Envelope(UUID.randomUUID().toString(), "", false, 0, null, null, warnings, null, "alicloud");
     }
 
+    /**
+     * The body of Vault's older {@code sys/} answers ({@code sys/auth}, {@code sys/policy}, {@code sys/capabilities}):
+     * the data at the top level and again under {@code data}, with the envelope's other keys.
+     */
+    public static java.util.Map<String, Object> withDataAtTopLevel(java.util.Map<String, Object> data) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>(data);
+        body.put("request_id", UUID.randomUUID().toString());
+        body.put("lease_id", "");
+        body.put("renewable", false);
+        body.put("lease_duration", 0);
+        body.put("data", data);
+        body.put("wrap_info", null);
+        body.put("warnings", null);
+        body.put("auth", null);
+        return body;
+    }
+
     public static Envelope auth(Object auth) {
         return new Envelope(UUID.randomUUID().toString(), "", false, 0, null, null, null, auth, "alicloud");
     }

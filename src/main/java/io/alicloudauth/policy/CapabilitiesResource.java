@@ -3,7 +3,6 @@ package io.alicloudauth.policy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -99,15 +98,6 @@ public class CapabilitiesResource {
         if (paths.size() == 1) {
             data.put("capabilities", data.get(paths.get(0)));
         }
-        Map<String, Object> out = new LinkedHashMap<>(data);
-        out.put("request_id", UUID.randomUUID().toString());
-        out.put("lease_id", "");
-        out.put("renewable", false);
-        out.put("lease_duration", 0);
-        out.put("data", data);
-        out.put("wrap_info", null);
-        out.put("warnings", null);
-        out.put("auth", null);
-        return out;
+        return io.alicloudauth.api.Envelope.withDataAtTopLevel(data);
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -98,7 +97,7 @@ public class PolicyResource {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("policies", names);
         data.put("keys", names);
-        return topLevel(data);
+        return Envelope.withDataAtTopLevel(data);
     }
 
     @GET
@@ -109,7 +108,7 @@ public class PolicyResource {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("name", key);
             data.put("rules", text);
-            return Response.ok(topLevel(data)).build();
+            return Response.ok(Envelope.withDataAtTopLevel(data)).build();
         }).orElseGet(() -> ErrorMappers.error(404, null));
     }
 
@@ -143,17 +142,4 @@ public class PolicyResource {
         return text;
     }
 
-    /** Vault's older answers carry their data at the top level and under {@code data}. */
-    private static Map<String, Object> topLevel(Map<String, Object> data) {
-        Map<String, Object> body = new LinkedHashMap<>(data);
-        body.put("request_id", UUID.randomUUID().toString());
-        body.put("lease_id", "");
-        body.put("renewable", false);
-        body.put("lease_duration", 0);
-        body.put("data", data);
-        body.put("wrap_info", null);
-        body.put("warnings", null);
-        body.put("auth", null);
-        return body;
-    }
 }

@@ -1,6 +1,5 @@
 package io.alicloudauth.sys;
 
-import java.util.UUID;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,16 +76,7 @@ public class SysResource {
         Map<String, Object> table = new LinkedHashMap<>();
         table.put("alicloud/", mount("alicloud", "AliCloud RAM identities, served by alicloud-auth", ALICLOUD_ACCESSOR));
         table.put("token/", mount("token", "token based credentials", "auth_token_0001"));
-        Map<String, Object> body = new LinkedHashMap<>(table);
-        body.put("request_id", UUID.randomUUID().toString());
-        body.put("lease_id", "");
-        body.put("renewable", false);
-        body.put("lease_duration", 0);
-        body.put("data", table);
-        body.put("wrap_info", null);
-        body.put("warnings", null);
-        body.put("auth", null);
-        return body;
+        return io.alicloudauth.api.Envelope.withDataAtTopLevel(table);
     }
 
     @GET
