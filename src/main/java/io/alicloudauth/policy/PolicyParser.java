@@ -66,26 +66,12 @@ public final class PolicyParser {
                         lexer.next(); // path = { "<pattern>" = { ... } ... }
                         expect(lexer, Kind.LBRACE, "{ after path =");
                         while (lexer.peek().kind != Kind.RBRACE) {
-                            Token pattern = lexer.next();
-                            if (pattern.kind != Kind.STRING) {
-                                throw error(pattern, "expected a quoted path pattern, found " + pattern.describe());
-                            }
-                            if (lexer.peek().kind == Kind.EQUALS) {
-                                lexer.next();
-                            }
-                            rules.add(block(lexer, pattern));
+                            rules.add(patternBlock(lexer));
                             skipComma(lexer);
                         }
                         lexer.next();
                     } else {
-                        Token pattern = lexer.next();
-                        if (pattern.kind != Kind.STRING) {
-                            throw error(pattern, "expected a quoted path pattern after path, found " + pattern.describe());
-                        }
-                        if (lexer.peek().kind == Kind.EQUALS) {
-                            lexer.next();
-                        }
-                        rules.add(block(lexer, pattern));
+                        rules.add(patternBlock(lexer)); // path "<pattern>" { ... }
                     }
                 }
                 default -> throw error(key, "invalid key \"" + shorten(key.text) + "\" (a policy has path blocks)");
@@ -96,6 +82,18 @@ public final class PolicyParser {
             skipComma(lexer);
         }
         return rules;
+    }
+
+    /** {@code "<pattern>" [=] { ... }}: one path block. */
+    private static PathRule patternBlock(Lexer lexer) {
+        Token pattern = lexer.next();
+        if (pattern.kind != Kind.STRING) {
+            throw error(pattern, "expected a quoted path pattern after path, found " + pattern.describe());
+        }
+        if (lexer.peek().kind == Kind.EQUALS) {
+            lexer.next();
+        }
+        return block(lexer, pattern);
     }
 
     /** {@code { capabilities = [...] ... }} after a path pattern. */
