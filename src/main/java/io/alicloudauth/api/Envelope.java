@@ -46,6 +46,12 @@ public record Envelope(
         return body;
     }
 
+    /** Data (or null) and warnings (or null) from the mount of type {@code mountType} ({@code identity}, say). */
+    public static Envelope of(Object data, List<String> warnings, String mountType) {
+        return new Envelope(UUID.randomUUID().toString(), "", false, 0, data, null,
+                warnings == null || warnings.isEmpty() ? null : warnings, null, mountType);
+    }
+
     public static Envelope auth(Object auth) {
         return new Envelope(UUID.randomUUID().toString(), "", false, 0, null, null, null, auth, "alicloud");
     }

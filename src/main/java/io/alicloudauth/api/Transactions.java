@@ -47,7 +47,9 @@ public final class Transactions {
     static boolean isConflict(Throwable e) {
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof OptimisticLockException || t instanceof StaleStateException
-                    || t instanceof ConstraintViolationException || t instanceof EntityExistsException) {
+                    || t instanceof ConstraintViolationException || t instanceof EntityExistsException
+                    || t instanceof jakarta.persistence.PessimisticLockException
+                    || t instanceof org.hibernate.exception.LockAcquisitionException) {
                 return true;
             }
         }

@@ -143,4 +143,23 @@ public interface AuthSettings {
         @WithDefault("10s")
         Duration timeout();
     }
+
+    /**
+     * {@code ALICLOUD_AUTH_API_ADDR}: the address clients reach this service at ({@code https://auth.example.com}),
+     * as Vault's {@code api_addr}. The identity-token issuer when {@code identity/oidc/config} sets none.
+     */
+    Optional<String> apiAddr();
+
+    /** Identity tokens (SPEC §9). */
+    Identity identity();
+
+    interface Identity {
+
+        /**
+         * {@code ALICLOUD_AUTH_IDENTITY_ROTATION_CHECK}: how often each instance looks for named keys due for
+         * rotation (and rotates them, one instance per key, under a row lock).
+         */
+        @WithDefault("15s")
+        Duration rotationCheck();
+    }
 }

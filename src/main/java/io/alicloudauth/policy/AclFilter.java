@@ -2,7 +2,6 @@ package io.alicloudauth.policy;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,14 +10,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.ClientAddresses;
 import io.alicloudauth.api.ErrorMappers;
-import io.alicloudauth.sys.SysResource;
 import io.alicloudauth.token.Caller;
 import io.alicloudauth.token.ClientToken;
 import io.alicloudauth.token.Token;
@@ -44,7 +40,6 @@ public class AclFilter {
     }
 
     private static final Set<String> ENTRY_FAMILIES = Set.of("auth/alicloud/role/", "sys/policies/acl/", "sys/policy/");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TokenService tokens;
     private final ClientAddresses addresses;
@@ -102,7 +97,7 @@ public class AclFilter {
             } else {
                 Token token = session.token();
                 ContextLocals.put(DECISION, new Decision(operation.word(), checked, token.policyList()));
-                acl = policies.aclFor(token.policies, () -> identity(token));
+                acl = policies.aclFor(token.policies, () -> Templates.Identity.of(token));
             }
             if (!acl.allows(checked, operation, sudo(method, path))) {
                 return Optional.of(ErrorMappers.error(403, "permission denied"));
@@ -186,21 +181,5 @@ public class AclFilter {
             }
         }
         return trimmed;
-    }
-
-    /** What templates see of a token: its entity, and its alias and metadata on the alicloud mount. */
-    static Templates.Identity identity(Token token) {
-        Map<String, String> meta;
-        try {
-            meta = JSON.readValue(token.meta, new TypeReference<Map<String, String>>() {
-            });
-        } catch (java.io.IOException e) {
-            meta = Map.of();
-        }
-        String entity = token.entityId == null ? "" : token.entityId;
-        String alias = token.displayName != null && token.displayName.startsWith("alicloud-")
-                ? token.displayName.substring("alicloud-".length()) : "";
-        return new Templates.Identity(entity, entity.isEmpty() ? "" : "entity_" + entity.substring(0, Math.min(8,
-                entity.length())), SysResource.ALICLOUD_ACCESSOR, alias, meta);
     }
 }

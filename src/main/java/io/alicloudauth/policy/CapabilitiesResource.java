@@ -89,7 +89,7 @@ public class CapabilitiesResource {
     /** Each path's capabilities for {@code token} (the root token when null), at top level and under data. */
     private Map<String, Object> answer(List<String> paths, Token token) {
         Acl acl = token == null ? Acl.root()
-                : policies.aclFor(token.policies, () -> AclFilter.identity(token));
+                : policies.aclFor(token.policies, () -> Templates.Identity.of(token));
         Map<String, Object> data = new LinkedHashMap<>();
         for (String raw : paths) {
             String path = raw.startsWith("/") ? raw.substring(1) : raw;

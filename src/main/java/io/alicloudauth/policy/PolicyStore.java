@@ -1,9 +1,5 @@
 package io.alicloudauth.policy;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +17,7 @@ import jakarta.persistence.EntityManager;
 
 import io.agroal.api.AgroalDataSource;
 import io.alicloudauth.api.ApiException;
+import io.alicloudauth.api.Epoch;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.api.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -39,15 +36,9 @@ public class PolicyStore implements EntryExistence {
     private static final Pattern NAME = Pattern.compile("[\\w.@+-]{1,128}");
     private static final int MAX_CACHED = 10_000;
 
-    private final AgroalDataSource dataSource;
     private final EntityManager entities;
-    /**
-     * Whether another process may change policies in this database: PostgreSQL, or an H2 opened with
-     * {@code AUTO_SERVER}. Otherwise (the embedded H2, locked by this process) every change is made here, and the
-     * epoch need not be read from the database for every decision.
-     */
-    private final boolean shared;
-    private final java.util.concurrent.atomic.AtomicLong localEpoch = new java.util.concurrent.atomic.AtomicLong();
+    /** Bumped by every policy write, on any instance; read for every decision when the database is shared. */
+    private final Epoch epoch;
     /** Parsed rules of every stored policy, at the epoch they were read at. */
     private record Snapshot(long epoch, Map<String, List<PathRule>> rules) {
     }
@@ -57,9 +48,8 @@ public class PolicyStore implements EntryExistence {
 
     public PolicyStore(AgroalDataSource dataSource, EntityManager entities,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl) {
-        this.dataSource = dataSource;
         this.entities = entities;
-        this.shared = !jdbcUrl.startsWith("jdbc:h2:") || jdbcUrl.toUpperCase(Locale.ROOT).contains("AUTO_SERVER=TRUE");
+        this.epoch = new Epoch(dataSource, jdbcUrl, "policy_epoch");
     }
 
     /** A policy's name as stored: trimmed, lowercased, checked; a 400 otherwise. */
@@ -116,7 +106,7 @@ public class PolicyStore implements EntryExistence {
             bumpEpoch();
             return row;
         });
-        localEpoch.incrementAndGet();
+        epoch.changed();
         compiled.clear();
     }
 
@@ -135,12 +125,12 @@ public class PolicyStore implements EntryExistence {
             }
             return null;
         });
-        localEpoch.incrementAndGet();
+        epoch.changed();
         compiled.clear();
     }
 
     private void bumpEpoch() {
-        entities.createNativeQuery("update policy_epoch set epoch = epoch + 1 where id = 1").executeUpdate();
+        epoch.bump(entities);
     }
 
     @Override
@@ -200,7 +190,7 @@ public class PolicyStore implements EntryExistence {
 
     /** The parsed policies at the database's epoch, re-read when another write (here or elsewhere) moved it. */
     private Snapshot current() {
-        long stored = shared ? readEpoch() : localEpoch.get();
+        long stored = epoch.current();
         Snapshot seen = snapshot;
         if (stored == seen.epoch()) {
             return seen;
@@ -218,19 +208,6 @@ public class PolicyStore implements EntryExistence {
             // Read after the epoch: at worst these rules are newer than it, and the next request reads them again.
             snapshot = new Snapshot(stored, Map.copyOf(fresh));
             return snapshot;
-        }
-    }
-
-    private long readEpoch() {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select epoch from policy_epoch where id = 1");
-                ResultSet r = s.executeQuery()) {
-            if (!r.next()) {
-                throw ApiException.unavailable("storage unavailable, try again later");
-            }
-            return r.getLong(1);
-        } catch (SQLException e) {
-            throw new ApiException(503, "storage unavailable, try again later", e);
         }
     }
 

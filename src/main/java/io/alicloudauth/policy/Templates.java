@@ -5,6 +5,12 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.alicloudauth.sys.SysResource;
+import io.alicloudauth.token.Token;
+
 /**
  * Vault's ACL templating (SPEC §8): {@code {{identity.entity.id}}}, {@code {{identity.entity.name}}},
  * {@code {{identity.entity.metadata.<key>}}}, {@code {{identity.entity.aliases.<accessor>.id|name}}} and
@@ -24,8 +30,27 @@ public final class Templates {
     public record Identity(String entityId, String entityName, String mountAccessor, String aliasName,
             Map<String, String> aliasMetadata) {
 
-        static final Identity NONE = new Identity("", "", "", "", Map.of());
+        /** No entity: what the root token has, and what a template is checked against at write. */
+        public static final Identity NONE = new Identity("", "", "", "", Map.of());
+
+        /** What templates see of a token: its entity, and its alias and login metadata on the alicloud mount. */
+        public static Identity of(Token token) {
+            Map<String, String> meta;
+            try {
+                meta = token.meta == null ? Map.of() : JSON.readValue(token.meta, new TypeReference<Map<String, String>>() {
+                });
+            } catch (java.io.IOException e) {
+                meta = Map.of();
+            }
+            String entity = token.entityId == null ? "" : token.entityId;
+            String alias = token.displayName != null && token.displayName.startsWith("alicloud-")
+                    ? token.displayName.substring("alicloud-".length()) : "";
+            return new Identity(entity, entity.isEmpty() ? "" : "entity_" + entity.substring(0, Math.min(8,
+                    entity.length())), SysResource.ALICLOUD_ACCESSOR, alias, meta);
+        }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Whether {@code pattern} holds templates; a {@link PolicyException} when one is malformed. */
     static boolean check(String pattern, String where) {

@@ -21,18 +21,19 @@ public class SealedColumns {
 
     private static final Logger LOG = Logger.getLogger(SealedColumns.class);
 
-    /** A column holding a secret, in a table whose rows have an integer {@code id}. */
-    public record Column(String table, String column) {
+    /** A column holding a secret, in a table whose rows are named by {@code key} (null values are skipped). */
+    public record Column(String table, String key, String column) {
     }
 
     /** Every secret the database holds (SPEC §11): add a column here when a feature stores a new one. */
     public static final List<Column> ALL = List.of(
-            new Column("batch_token_key", "secret_key"),
-            new Column("audit_key", "hmac_key"),
-            new Column("root_token", "token_hash"));
+            new Column("batch_token_key", "id", "secret_key"),
+            new Column("audit_key", "id", "hmac_key"),
+            new Column("root_token", "id", "token_hash"),
+            new Column("oidc_signing_key", "kid", "private_key"));
 
     /** One stored value: where it is and what is there. */
-    record Value(Column column, int row, String stored) {
+    record Value(Column column, Object row, String stored) {
     }
 
     private final EntityManager entities;
@@ -46,10 +47,10 @@ public class SealedColumns {
             List<Value> values = new ArrayList<>();
             for (Column c : ALL) {
                 @SuppressWarnings("unchecked")
-                List<Object[]> rows = entities.createNativeQuery("select id, " + c.column() + " from " + c.table())
-                        .getResultList();
+                List<Object[]> rows = entities.createNativeQuery("select " + c.key() + ", " + c.column() + " from "
+                        + c.table() + " where " + c.column() + " is not null").getResultList();
                 for (Object[] r : rows) {
-                    values.add(new Value(c, ((Number) r[0]).intValue(), (String) r[1]));
+                    values.add(new Value(c, r[0] instanceof Number n ? (Object) n.intValue() : r[0], (String) r[1]));
                 }
             }
             return values;
@@ -82,7 +83,7 @@ public class SealedColumns {
                 Value v = changed.get(i);
                 // Another instance starting at the same time may have sealed it first: then this update is a no-op.
                 entities.createNativeQuery("update " + v.column().table() + " set " + v.column().column()
-                        + " = ?1 where id = ?2 and " + v.column().column() + " = ?3")
+                        + " = ?1 where " + v.column().key() + " = ?2 and " + v.column().column() + " = ?3")
                         .setParameter(1, replacements.get(i)).setParameter(2, v.row()).setParameter(3, v.stored())
                         .executeUpdate();
             }

@@ -87,8 +87,8 @@ public class SealTest {
     @Test
     void everySecretIsStoredSealedUnderTheCurrentKey() {
         batchLogin();
-        for (SealedColumns.Column c : List.of(new SealedColumns.Column("batch_token_key", "secret_key"),
-                new SealedColumns.Column("audit_key", "hmac_key"))) {
+        for (SealedColumns.Column c : List.of(new SealedColumns.Column("batch_token_key", "id", "secret_key"),
+                new SealedColumns.Column("audit_key", "id", "hmac_key"))) {
             String value = stored(c.table(), c.column());
             assertTrue(value.startsWith("sealed:v1:" + seal.keyId() + ":"), c + " is stored as " + value.substring(0, 12));
         }

@@ -1,0 +1,39 @@
+package io.alicloudauth.identity;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.alicloudauth.policy.EntryExistence;
+
+/** Named keys and roles are entries: writing a new one needs {@code create}, changing one {@code update} (SPEC §8). */
+@ApplicationScoped
+public class OidcEntries implements EntryExistence {
+
+    private static final String KEYS = "identity/oidc/key/";
+    private static final String ROLES = "identity/oidc/role/";
+
+    private final Keys keys;
+    private final OidcRoles roles;
+
+    public OidcEntries(Keys keys, OidcRoles roles) {
+        this.keys = keys;
+        this.roles = roles;
+    }
+
+    @Override
+    public Optional<Boolean> exists(String path) {
+        if (path.startsWith(KEYS) && name(path, KEYS) != null) {
+            return Optional.of(keys.exists(name(path, KEYS)));
+        }
+        if (path.startsWith(ROLES) && name(path, ROLES) != null) {
+            return Optional.of(roles.exists(name(path, ROLES)));
+        }
+        return Optional.empty(); // identity/oidc/key/:name/rotate and the rest: update
+    }
+
+    private static String name(String path, String prefix) {
+        String rest = path.substring(prefix.length());
+        return rest.isEmpty() || rest.contains("/") ? null : rest;
+    }
+}
