@@ -41,6 +41,11 @@ public final class AgentCommand {
               --sink-mode MODE          its permissions: 0600, 0640 (default) or 0660
               --exit-after-auth         write the first token and exit
               --revoke-on-exit          revoke the token on SIGTERM before exiting
+              --identity-token ROLE=PATH
+                                        also keep an identity token (identity/oidc/token/ROLE) fresh at PATH,
+                                        written like the sink and renewed at about half its life; repeatable.
+                                        For AWS_WEB_IDENTITY_TOKEN_FILE, GCP's credential_source.file,
+                                        AZURE_FEDERATED_TOKEN_FILE
               --role, --region, --address, --mount, --access-key, --secret-key-file, --security-token-file,
               --secret-key, --security-token, --role-arn, --role-session-name, --external-id, --ecs-role,
               --metadata-endpoint
@@ -58,12 +63,14 @@ public final class AgentCommand {
     private final Path sink;
     private final Set<PosixFilePermission> mode;
     private final PrintStream err;
+    private final IdentityTokenFiles identities;
     private final Object wake = new Object();
     private volatile boolean stopping;
     private volatile Thread looping;
 
     private AgentCommand(LoginCommand.Target target, Map<String, String> options, Map<String, String> env, Path sink,
-            Set<PosixFilePermission> mode, PrintStream err) {
+            Set<PosixFilePermission> mode, List<String> identityTokens, PrintStream err) throws LoginCommand.Usage {
+        this.identities = new IdentityTokenFiles(identityTokens, mode, this::event);
         this.target = target;
         this.options = options;
         this.env = env;
@@ -79,15 +86,26 @@ public final class AgentCommand {
         }
         List<String> rest = new ArrayList<>();
         Set<String> flags = new HashSet<>();
-        for (String arg : args) {
+        List<String> identityTokens = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             if (arg.startsWith("--") && FLAGS.contains(arg.substring(2))) {
                 flags.add(arg.substring(2));
+            } else if (arg.equals("--identity-token")) {
+                if (i + 1 >= args.length) {
+                    err.println("alicloud-auth agent: --identity-token needs ROLE=PATH (see --help)");
+                    return 2;
+                }
+                identityTokens.add(args[++i]);
+            } else if (arg.startsWith("--identity-token=")) {
+                identityTokens.add(arg.substring("--identity-token=".length()));
             } else {
                 rest.add(arg);
             }
         }
         Set<String> known = new HashSet<>(LoginCommand.OPTIONS);
         known.remove("format");
+        known.remove("identity-token"); // the agent's is ROLE=PATH, repeatable
         known.addAll(Set.of("sink-file", "sink-mode"));
         AgentCommand agent;
         try {
@@ -98,13 +116,18 @@ public final class AgentCommand {
                 throw new LoginCommand.Usage("--sink-file is required");
             }
             agent = new AgentCommand(LoginCommand.target(options, env), options, env, Path.of(sinkFile).toAbsolutePath(),
-                    mode(options.getOrDefault("sink-mode", "0640")), err);
+                    mode(options.getOrDefault("sink-mode", "0640")), identityTokens, err);
         } catch (LoginCommand.Usage e) {
             err.println("alicloud-auth agent: " + e.getMessage() + " (see --help)");
             return 2;
         }
         if (!Files.isDirectory(agent.sink.getParent())) {
             err.println("alicloud-auth agent: the sink's directory " + agent.sink.getParent() + " does not exist");
+            return 1;
+        }
+        if (agent.identities.missingDirectory() != null) {
+            err.println("alicloud-auth agent: the identity token's directory " + agent.identities.missingDirectory()
+                    + " does not exist");
             return 1;
         }
         agent.onSigterm();
@@ -155,9 +178,16 @@ public final class AgentCommand {
         Instant next = Instant.now();
         boolean renewNext = false;
         while (!stopping) {
-            sleepUntil(next);
+            boolean usable = current != null && Instant.now().isBefore(expires);
+            sleepUntil(usable && identities.nextDue().isBefore(next) ? identities.nextDue() : next);
             if (stopping) {
                 break;
+            }
+            if (current != null && Instant.now().isBefore(expires) && !Instant.now().isBefore(identities.nextDue())) {
+                identities.refreshDue(target.address(), current.token(), LoginCommand.SERVER_TIMEOUT);
+            }
+            if (Instant.now().isBefore(next)) {
+                continue; // only identity tokens were due
             }
             if (undelivered != null) {
                 // Logged in, but the sink could not be written: retry the write alone while the token is fresh.
@@ -172,7 +202,8 @@ public final class AgentCommand {
                         backoff = MIN_BACKOFF;
                         event("token written to " + sink + " (after the sink could not be written)");
                         if (exitAfterAuth) {
-                            return 0;
+                            return identities.refreshDue(target.address(), current.token(), LoginCommand.SERVER_TIMEOUT)
+                                    ? 0 : 1;
                         }
                         renewNext = current.renewable();
                         next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
@@ -251,7 +282,7 @@ public final class AgentCommand {
                     + "; token written to " + sink + "; lease " + firstLease + "s"
                     + (current.renewable() ? "" : ", not renewable"));
             if (exitAfterAuth) {
-                return 0;
+                return identities.refreshDue(target.address(), current.token(), LoginCommand.SERVER_TIMEOUT) ? 0 : 1;
             }
             renewNext = current.renewable();
             next = Instant.now().plusMillis(Math.max(1000, firstLease * 2000 / 3));
@@ -319,10 +350,15 @@ public final class AgentCommand {
 
     /** The token into a new file beside the sink, with the sink's permissions, then renamed over it. */
     private void write(String token) throws IOException {
+        writeAtomically(sink, token, mode);
+    }
+
+    /** {@code text} into a new file beside {@code sink}, with {@code mode}, then renamed over it. */
+    static void writeAtomically(Path sink, String text, Set<PosixFilePermission> mode) throws IOException {
         Path temp = Files.createTempFile(sink.getParent(), "." + sink.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.writeString(temp, token, StandardCharsets.US_ASCII);
+            Files.writeString(temp, text, StandardCharsets.US_ASCII);
             Files.setPosixFilePermissions(temp, mode);
             try {
                 Files.move(temp, sink, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

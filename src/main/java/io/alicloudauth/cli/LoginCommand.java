@@ -37,6 +37,10 @@ public final class LoginCommand {
                                         token: the client token alone (default); json: the server's login
                                         response, with credential_source naming where the credentials came
                                         from; login-data: the login body, without contacting the server
+              --identity-token ROLE     print an identity token (identity/oidc/token/ROLE, a JWT for AWS, GCP,
+                                        Azure, Alibaba RAM or Kubernetes) instead of the client token; json:
+                                        the server's answer ({data:{client_id, token, ttl}}). The client
+                                        token is revoked once the identity token is out
               --access-key ID           credentials given directly (first of the sources below)
               --secret-key-file PATH    the secret key from a file, or - for standard input
               --security-token-file PATH  likewise the security token of STS credentials
@@ -61,7 +65,7 @@ public final class LoginCommand {
 
     static final Set<String> OPTIONS = Set.of("role", "region", "address", "mount", "format", "access-key",
             "secret-key", "security-token", "ecs-role", "metadata-endpoint", "role-arn", "role-session-name",
-            "external-id", "secret-key-file", "security-token-file");
+            "external-id", "secret-key-file", "security-token-file", "identity-token");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration SERVER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -97,6 +101,18 @@ public final class LoginCommand {
                 return 0;
             }
             Login login = login(target, options, env, "login", err);
+            String identityRole = options.getOrDefault("identity-token", "").trim();
+            if (!identityRole.isEmpty()) {
+                IdentityTokenFiles.Minted minted = IdentityTokenFiles.mint(target.address(), login.token(), identityRole,
+                        SERVER_TIMEOUT);
+                out.println(format.equals("json") ? minted.answer().toString() : minted.jwt());
+                try {
+                    post(target.address(), "/v1/auth/token/revoke-self", login.token(), "{}", "revoke-self");
+                } catch (Failure e) {
+                    // a batch token cannot be revoked: it expires by itself
+                }
+                return 0;
+            }
             if (format.equals("json")) {
                 ((com.fasterxml.jackson.databind.node.ObjectNode) login.answer()).put("credential_source", login.source());
                 out.println(login.answer());
@@ -266,11 +282,25 @@ public final class LoginCommand {
     /** The same within {@code deadline}, the answer's body included, read to at most 64 KiB. */
     static JsonNode post(String address, String path, String token, String body, String what, Duration deadline)
             throws Failure {
+        return call(address, path, token, body, what, deadline);
+    }
+
+    /** A GET to the server, as {@link #post} otherwise. */
+    static JsonNode get(String address, String path, String token, String what, Duration deadline) throws Failure {
+        return call(address, path, token, null, what, deadline);
+    }
+
+    private static JsonNode call(String address, String path, String token, String body, String what,
+            Duration deadline) throws Failure {
         Http.Answer response;
         try {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path)).timeout(deadline)
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(address + path)).timeout(deadline);
+            if (body == null) {
+                request.GET();
+            } else {
+                request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+            }
             if (token != null) {
                 request.header("X-Vault-Token", token);
             }

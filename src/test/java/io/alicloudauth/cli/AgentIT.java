@@ -27,6 +27,15 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
 import io.alicloudauth.testing.AppProcess;
 import io.alicloudauth.testing.Callers;
 import io.alicloudauth.testing.FakeStsResource;
@@ -290,6 +299,104 @@ class AgentIT {
             agent.process().toHandle().destroy();
             assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    void keepsIdentityTokenFilesFreshForTheSdksThatReadThem() throws Exception {
+        Files.createDirectories(dir.resolve("sink"));
+        Files.createDirectories(dir.resolve("ids"));
+        Path aws = dir.resolve("ids/aws.jwt");
+        Path later = dir.resolve("ids/later.jwt");
+        try (AppProcess app = service(freePort())) {
+            setUp(app, "1h", "2h");
+            java.util.function.Supplier<io.restassured.specification.RequestSpecification> root = () -> given()
+                    .baseUri(app.url()).header("X-Vault-Token", LoginCommandIT.ROOT).contentType(ContentType.JSON);
+            root.get().body(Map.of("policy", "path \"identity/oidc/token/*\" { capabilities = [\"read\"] }"))
+                    .put("/v1/sys/policies/acl/reader").then().statusCode(204);
+            root.get().body(Map.of("token_policies", "reader")).post("/v1/auth/alicloud/role/dev-role").then().statusCode(204);
+            root.get().body(Map.of("issuer", app.url())).post("/v1/identity/oidc/config").then().statusCode(200);
+            root.get().body(Map.of("rotation_period", "1m", "verification_ttl", "10s", "allowed_client_ids", "*"))
+                    .post("/v1/identity/oidc/key/short").then().statusCode(204);
+            root.get().body(Map.of("key", "short", "ttl", "4s", "client_id", "sts.amazonaws.com"))
+                    .post("/v1/identity/oidc/role/aws").then().statusCode(204);
+
+            Agent agent = agent(app.url(), "--sink-mode", "0600", "--identity-token", "aws=" + aws,
+                    "--identity-token=later=" + later);
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            List<String> bad = new CopyOnWriteArrayList<>();
+            try {
+                assertTrue(agent.await(l -> l.contains("identity token aws written to " + aws), Duration.ofSeconds(30)),
+                        agent.lines().toString());
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(aws)));
+                // For 9 s (over two lifetimes of 4 s) the file always holds a whole token that verifies, never expired.
+                Instant end = Instant.now().plusSeconds(9);
+                while (Instant.now().isBefore(end)) {
+                    String jwt = Files.readString(aws);
+                    try {
+                        JWTClaimsSet claims = verify(app, jwt);
+                        if (claims.getExpirationTime().toInstant().isBefore(Instant.now())) {
+                            bad.add("expired: " + claims.getExpirationTime());
+                        }
+                        seen.add(jwt);
+                    } catch (Exception e) {
+                        bad.add(e.toString());
+                    }
+                    Thread.sleep(100);
+                }
+                assertEquals(List.of(), bad);
+                assertTrue(seen.size() >= 3, "renewed at about half its life: " + seen.size() + " tokens seen");
+
+                // A role that does not exist yet: retried with backoff, the other file unaffected; then it recovers.
+                assertTrue(agent.count("identity token later failed (identity token later refused (HTTP 400)") >= 1,
+                        agent.lines().toString());
+                assertTrue(!Files.exists(later));
+                root.get().body(Map.of("key", "short", "ttl", "4s")).post("/v1/identity/oidc/role/later").then().statusCode(204);
+                assertTrue(agent.await(l -> l.contains("identity token later written to " + later),
+                        Duration.ofSeconds(30)), agent.lines().toString());
+                verifySignature(app, Files.readString(later));
+            } finally {
+                agent.process().toHandle().destroy();
+                assertTrue(agent.process().waitFor(5, TimeUnit.SECONDS));
+            }
+            for (String line : agent.lines()) {
+                assertTrue(!line.contains("eyJ"), "no JWT on stderr: " + line);
+            }
+            try (var listing = Files.list(dir.resolve("ids"))) {
+                assertEquals(Set.of(aws, later), Set.copyOf(listing.toList()), "no temporary file left behind");
+            }
+
+            // login --identity-token: one JWT on stdout for a script, the client token revoked after.
+            String java = ProcessHandle.current().info().command().orElse("java");
+            ProcessBuilder login = new ProcessBuilder(java, "-jar", LoginCommandIT.JAR.toString(), "login", "--role",
+                    "dev-role", "--region", "cn-hangzhou", "--address", app.url(), "--identity-token", "aws");
+            login.environment().putAll(Map.of("HOME", dir.toString(), "ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true",
+                    "ALIBABA_CLOUD_ACCESS_KEY_ID", Callers.DEV.accessKeyId(),
+                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET", Callers.DEV.secret(),
+                    "ALIBABA_CLOUD_SECURITY_TOKEN", Callers.DEV.securityToken()));
+            login.redirectError(ProcessBuilder.Redirect.DISCARD);
+            Process p = login.start();
+            String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            assertEquals("sts.amazonaws.com", verify(app, printed).getAudience().get(0));
+        }
+    }
+
+    /** nimbus-jose-jwt against the JWKS the service serves: signature, issuer, audience, expiry. */
+    private static JWTClaimsSet verify(AppProcess app, String jwt) throws Exception {
+        DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(
+                JWKSet.load(java.net.URI.create(app.url() + "/v1/identity/oidc/.well-known/keys").toURL()))));
+        p.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>("sts.amazonaws.com",
+                new JWTClaimsSet.Builder().issuer(app.url() + "/v1/identity/oidc").build(), Set.of("sub", "exp")));
+        return p.process(jwt, null);
+    }
+
+    private static void verifySignature(AppProcess app, String jwt) throws Exception {
+        DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(
+                JWKSet.load(java.net.URI.create(app.url() + "/v1/identity/oidc/.well-known/keys").toURL()))));
+        p.process(jwt, null);
     }
 
     private static int freePort() throws java.io.IOException {
