@@ -160,6 +160,24 @@ public class IdentityTokensIT {
             verify(second, jwt);
             assertEquals(SignedJWT.parse(jwt).getHeader().getKeyID(),
                     SignedJWT.parse(mint(second, token)).getHeader().getKeyID(), "the same key signs after a restart");
+
+            // oidc-export: the two documents for static hosting, and GCP's upload form.
+            Path export = dir.resolve("export");
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(java, "-jar", PersistenceIT.H2_JAR.toString(), "oidc-export", "--address",
+                    second.url(), "--out", export.toString()).redirectErrorStream(true).start();
+            String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), said);
+            assertTrue(said.contains("2 keys written"), said);
+            assertEquals(JWKSet.parse(published).toJSONObject(), JWKSet.parse(Files.readString(
+                    export.resolve(".well-known/keys"))).toJSONObject());
+            assertTrue(Files.readString(export.resolve(".well-known/openid-configuration"))
+                    .contains("\"issuer\":\"https://auth.example.com/v1/identity/oidc\""));
+            JWKSet gcp = JWKSet.parse(Files.readString(export.resolve("gcp-jwks.json")));
+            assertEquals(2, gcp.getKeys().size());
+            gcp.getKeys().forEach(k -> assertTrue(Set.of("kty", "alg", "use", "kid", "n", "e")
+                    .containsAll(k.toJSONObject().keySet()), k.toJSONObject().keySet().toString()));
         }
         String stored = Files.readString(dir.resolve("db.mv.db"), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertTrue(stored.contains("sealed:v1:"));
