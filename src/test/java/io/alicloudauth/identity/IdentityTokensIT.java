@@ -163,8 +163,8 @@ public class IdentityTokensIT {
 
             // oidc-export: the two documents for static hosting, and GCP's upload form.
             Path export = dir.resolve("export");
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(java, "-jar", PersistenceIT.H2_JAR.toString(), "oidc-export", "--address",
+            String javaCommand = ProcessHandle.current().info().command().orElse("java");
+            Process p = new ProcessBuilder(javaCommand, "-jar", PersistenceIT.H2_JAR.toString(), "oidc-export", "--address",
                     second.url(), "--out", export.toString()).redirectErrorStream(true).start();
             String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
