@@ -4,8 +4,8 @@
 # and timestamp checks, no artificial delay), and reports, side by side in one run:
 #   - per store: login and lookup-self throughput and latency (wrk, each login with its own signed request), next to
 #     calling the STS stand-in directly with the same load generator and concurrency;
-#   - per store: service CPU per service-token login, per batch-token login and per lookup-self, one request at a
-#     time after the warm-up, JIT compiler threads counted apart (src/bench/cpu.sh);
+#   - per store: service CPU per service-token login, per batch-token login, per lookup-self and per identity token
+#     (RS256 and ES256), one request at a time after the warm-up, JIT compiler threads counted apart (src/bench/cpu.sh);
 #   - start to first ready probe of the plain jar (Java 17) and the fast-start artifact (JDK 25 + app.aot), and the
 #     RSS of the fast-start artifact after 20,000 logins under -XX:MaxRAM=256m with deploy/container/Dockerfile.jvm's
 #     flags, with every request's status.
@@ -162,11 +162,28 @@ for store in $STORES; do
   CPU_ROWS+=("| $store | login, batch token | $n | $bad | $p50 | $svc µs | $jit µs |")
   sent=$(( sent + n ))
   role service
+  # Identity tokens (SPEC §9): the dev policy may mint; one RS256 role (the default key), one ES256 role.
+  [ "$store" != baseline ] && {
+  curl -sf -X PUT -H "X-Vault-Token: $ROOT" -d '{"policy":"path \"identity/oidc/token/*\" { capabilities = [\"read\"] }"}' \
+    "$URL/v1/sys/policies/acl/dev"
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"issuer\":\"https://auth.example.com\"}" "$URL/v1/identity/oidc/config" >/dev/null
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d '{"key":"default","client_id":"sts.amazonaws.com","ttl":"1h"}' \
+    "$URL/v1/identity/oidc/role/rs256"
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d '{"algorithm":"ES256","allowed_client_ids":"*"}' \
+    "$URL/v1/identity/oidc/key/ec" >/dev/null
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d '{"key":"ec","client_id":"sts.aliyuncs.com","ttl":"1h"}' \
+    "$URL/v1/identity/oidc/role/es256"
+  }
   d=$(data "token-$store" 2)
   TOKEN=$(curl -sf -X POST -d "$(head -1 "$d/login-bodies.txt")" "$URL/v1/auth/alicloud/login" \
     | sed 's/.*"client_token":"\([^"]*\)".*/\1/')
   read -r n bad p50 svc jit < <(cpu_per "cpu-lookup-$store" -H "X-Vault-Token: $TOKEN" "$URL/v1/auth/token/lookup-self")
   CPU_ROWS+=("| $store | lookup-self | $n | $bad | $p50 | $svc µs | $jit µs |")
+  for alg in $([ "$store" != baseline ] && echo rs256 es256); do
+    wrk -t2 -c4 -d"$DURATION" -H "X-Vault-Token: $TOKEN" "$URL/v1/identity/oidc/token/$alg" > /dev/null # warm-up
+    read -r n bad p50 svc jit < <(cpu_per "cpu-mint-$alg-$store" -H "X-Vault-Token: $TOKEN" "$URL/v1/identity/oidc/token/$alg")
+    CPU_ROWS+=("| $store | identity token, ${alg^^} | $n | $bad | $p50 | $svc µs | $jit µs |")
+  done
 
   for c in $LEVELS; do
     d=$(data "login-$store-$c" $(( c == 1 ? 30000 : 60000 )))

@@ -379,6 +379,19 @@ public class IdentityTokenTest {
     }
 
     @Test
+    void batchTokensCarryTheirEntityToo() throws Exception {
+        admin().body(Map.of("key", "default", "client_id", "batch-client")).post("/v1/identity/oidc/role/b")
+                .then().statusCode(204);
+        String service = login("oidc-reader");
+        admin().body(Map.of("token_policies", "oidc-reader", "token_type", "batch"))
+                .post("/v1/auth/alicloud/role/dev-role").then().statusCode(204);
+        String batch = anyone().body(SignedLogin.as(Callers.DEV).body()).post("/v1/auth/alicloud/login").then()
+                .statusCode(200).extract().path("auth.client_token");
+        assertEquals(verify(mint(service, "b"), JWSAlgorithm.RS256, "batch-client").getSubject(),
+                verify(mint(batch, "b"), JWSAlgorithm.RS256, "batch-client").getSubject());
+    }
+
+    @Test
     void privateKeysAreSealedAndNeverShown() {
         admin().body(Map.of("key", "default")).post("/v1/identity/oidc/role/sealed").then().statusCode(204);
         List<?> stored = QuarkusTransaction.requiringNew().call(() -> entities
