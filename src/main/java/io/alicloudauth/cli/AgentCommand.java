@@ -48,7 +48,7 @@ public final class AgentCommand {
                                         AZURE_FEDERATED_TOKEN_FILE
               --role, --region, --address, --mount, --access-key, --secret-key-file, --security-token-file,
               --secret-key, --security-token, --role-arn, --role-session-name, --external-id, --ecs-role,
-              --metadata-endpoint
+              --metadata-endpoint, --signature-version, --server-id
                                         as for login (alicloud-auth login --help), credentials found the same way
             """;
 

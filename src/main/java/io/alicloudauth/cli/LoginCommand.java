@@ -37,6 +37,10 @@ public final class LoginCommand {
                                         token: the client token alone (default); json: the server's login
                                         response, with credential_source naming where the credentials came
                                         from; login-data: the login body, without contacting the server
+              --signature-version 1|3   sign GetCallerIdentity with RPC signature V1 (default, what the
+                                        Vault CLI sends) or V3 (ACS3-HMAC-SHA256, which signs headers)
+              --server-id VALUE         sign x-acs-vault-server-id: VALUE (default $ALICLOUD_AUTH_SERVER_ID), so
+                                        that only the server whose server_id is VALUE accepts the login; implies V3
               --identity-token ROLE     print an identity token (identity/oidc/token/ROLE, a JWT for AWS, GCP,
                                         Azure, Alibaba RAM or Kubernetes) instead of the client token; json:
                                         the server's answer ({data:{client_id, token, ttl}}). The client
@@ -65,7 +69,7 @@ public final class LoginCommand {
 
     static final Set<String> OPTIONS = Set.of("role", "region", "address", "mount", "format", "access-key",
             "secret-key", "security-token", "ecs-role", "metadata-endpoint", "role-arn", "role-session-name",
-            "external-id", "secret-key-file", "security-token-file", "identity-token");
+            "external-id", "secret-key-file", "security-token-file", "identity-token", "signature-version", "server-id");
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration SERVER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -140,8 +144,8 @@ public final class LoginCommand {
         }
     }
 
-    /** Where and as what to log in. */
-    record Target(String role, String region, String address, String mount) {
+    /** Where and as what to log in, and how to sign (SPEC §10: V1, or V3 with an optional server id). */
+    record Target(String role, String region, String address, String mount, int signatureVersion, String serverId) {
     }
 
     /** A login's token, its lease and renewability, the credentials' source and the server's whole answer. */
@@ -240,7 +244,18 @@ public final class LoginCommand {
         } catch (IllegalArgumentException e) {
             throw new Usage("--address must be an http or https URL");
         }
-        return new Target(role, region, address, mount);
+        String serverId = firstPresent(options.get("server-id"), env.get("ALICLOUD_AUTH_SERVER_ID"), "").trim();
+        if (serverId.length() > 255 || serverId.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new Usage("--server-id must be at most 255 printable ASCII characters, no spaces");
+        }
+        String version = options.getOrDefault("signature-version", serverId.isEmpty() ? "1" : "3").trim();
+        if (!version.equals("1") && !version.equals("3")) {
+            throw new Usage("--signature-version must be 1 or 3");
+        }
+        if (version.equals("1") && !serverId.isEmpty()) {
+            throw new Usage("--server-id needs --signature-version 3: signature V1 signs no header");
+        }
+        return new Target(role, region, address, mount, Integer.parseInt(version), serverId);
     }
 
     /** Credentials from the chain, found afresh; warnings go to {@code err} as they are found. */
@@ -332,15 +347,31 @@ public final class LoginCommand {
 
     /** The JSON login body Vault's CLI sends: role, base64 signed URL, base64 headers. */
     static String loginBody(Target target, Credentials credentials, Instant now) {
+        if (target.signatureVersion() == 3) {
+            String host = "sts." + target.region() + ".aliyuncs.com";
+            Map<String, String> headers = LoginData.v3Headers(credentials.accessKeyId(), credentials.accessKeySecret(),
+                    credentials.securityToken(), host, target.serverId(), now, null, userAgent());
+            Map<String, List<String>> asLists = new java.util.TreeMap<>();
+            headers.forEach((name, value) -> asLists.put(name, List.of(value)));
+            try {
+                return JSON.writeValueAsString(LoginData.body(target.role(), "https://" + host + "/",
+                        JSON.writeValueAsString(asLists)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return loginBody(target.role(), target.region(), credentials, now);
+    }
+
+    private static String userAgent() {
+        return "alicloud-auth-login/1.0 (Java " + Runtime.version().feature() + ")";
     }
 
     static String loginBody(String role, String region, Credentials credentials, Instant now) {
         Map<String, String> query = LoginData.signedQuery(credentials.accessKeyId(), credentials.accessKeySecret(),
                 credentials.securityToken(), region, now, null);
         String url = LoginData.url("sts." + region + ".aliyuncs.com", query);
-        Map<String, List<String>> headers = LoginData.headers("alicloud-auth-login/1.0 (Java "
-                + Runtime.version().feature() + ")");
+        Map<String, List<String>> headers = LoginData.headers(userAgent());
         try {
             return JSON.writeValueAsString(LoginData.body(role, url, JSON.writeValueAsString(headers)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -69,6 +69,35 @@ public final class LoginData {
         return headers;
     }
 
+    /**
+     * The headers of a V3-signed ({@code ACS3-HMAC-SHA256}) {@code POST https://<host>/} GetCallerIdentity, as Alibaba's
+     * SDK signs it (SPEC §10): the action, version, date, a fresh nonce, the empty body's hash, the security token
+     * when there is one, and {@code x-acs-vault-server-id} when {@code serverId} is given, all signed with
+     * {@code host}; then {@code Authorization}, and the unsigned {@code accept} and {@code user-agent}.
+     */
+    public static Map<String, String> v3Headers(String accessKeyId, String secret, String securityToken, String host,
+            String serverId, Instant date, String nonce, String userAgent) {
+        Map<String, String> signed = new TreeMap<>();
+        signed.put("host", host);
+        signed.put("x-acs-action", "GetCallerIdentity");
+        signed.put("x-acs-version", "2015-04-01");
+        signed.put("x-acs-date", TIMESTAMP.format(date));
+        signed.put("x-acs-signature-nonce", nonce == null ? UUID.randomUUID().toString().replace("-", "") : nonce);
+        signed.put("x-acs-content-sha256", V3Signer.EMPTY_PAYLOAD);
+        if (securityToken != null && !securityToken.isEmpty()) {
+            signed.put("x-acs-security-token", securityToken);
+        }
+        if (serverId != null && !serverId.isEmpty()) {
+            signed.put("x-acs-vault-server-id", serverId);
+        }
+        Map<String, String> headers = new TreeMap<>(signed);
+        headers.put("authorization", V3Signer.authorization("POST", "/", Map.of(), signed, V3Signer.EMPTY_PAYLOAD,
+                accessKeyId, secret));
+        headers.put("accept", "application/json");
+        headers.put("user-agent", userAgent);
+        return headers;
+    }
+
     /** {@code {role, identity_request_url, identity_request_headers}} with both values base64 (standard, padded). */
     public static Map<String, String> body(String role, String url, String headersJson) {
         Map<String, String> body = new LinkedHashMap<>();

@@ -35,6 +35,7 @@ public class ConfigResource {
         data.put("sts_timeout", settings.stsTimeout().toSeconds());
         data.put("alias_source", settings.aliasSource());
         data.put("vault_token_role", settings.vaultTokenRole());
+        data.put("server_id", settings.serverId());
         return Envelope.data(data);
     }
 

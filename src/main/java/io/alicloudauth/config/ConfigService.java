@@ -20,7 +20,8 @@ import io.alicloudauth.token.WriteThroughTokens;
 @ApplicationScoped
 public class ConfigService {
 
-    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source", "vault_token_role");
+    static final Set<String> FIELDS = Set.of("sts_endpoint", "sts_timeout", "alias_source", "vault_token_role",
+            "server_id");
 
     private final WriteThroughTokens writeThrough;
 
@@ -32,7 +33,8 @@ public class ConfigService {
     static final long MAX_STS_TIMEOUT = 300;
 
     /** The effective configuration; defaults when none was ever written. */
-    public record Settings(String stsEndpoint, Duration stsTimeout, String aliasSource, String vaultTokenRole) {
+    public record Settings(String stsEndpoint, Duration stsTimeout, String aliasSource, String vaultTokenRole,
+            String serverId) {
 
         /** The Vault token role a role mints with: its own, else the mount's; empty for an orphan token. */
         public String tokenRoleFor(String rolesOwn) {
@@ -44,9 +46,9 @@ public class ConfigService {
     public Settings current() {
         MountConfig config = MountConfig.findById(1);
         return config == null
-                ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT), "principal_id", "")
+                ? new Settings("", Duration.ofSeconds(MountConfig.DEFAULT_STS_TIMEOUT), "principal_id", "", "")
                 : new Settings(config.stsEndpoint, Duration.ofSeconds(config.stsTimeout), config.aliasSource,
-                        config.vaultTokenRole);
+                        config.vaultTokenRole, config.serverId);
     }
 
     /** Merges the sent fields after validating all of them; answers the names it ignored. */
@@ -67,6 +69,11 @@ public class ConfigService {
             throw Body.invalid("alias_source", "must be principal_id, role_arn, arn or principal_immutable_id");
         }
         String tokenRole = WriteThroughTokens.tokenRoleField(body).orElse(null);
+        String serverId = body.string("server_id").map(String::trim).orElse(null);
+        if (serverId != null && (serverId.length() > 255 || serverId.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+            throw Body.invalid("server_id", "at most 255 printable ASCII characters, no spaces (an https URL or a host"
+                    + " name of your choosing)");
+        }
         Transactions.write(() -> {
             if (tokenRole != null && !tokenRole.isEmpty()) {
                 // Checked inside the write, so that a role written meanwhile is seen by one check or the other.
@@ -89,6 +96,9 @@ public class ConfigService {
             }
             if (tokenRole != null) {
                 config.vaultTokenRole = tokenRole;
+            }
+            if (serverId != null) {
+                config.serverId = serverId;
             }
             return config;
         });

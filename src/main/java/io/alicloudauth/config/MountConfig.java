@@ -33,6 +33,10 @@ public class MountConfig extends PanacheEntityBase {
     @Column(name = "vault_token_role", nullable = false)
     public String vaultTokenRole = "";
 
+    /** SPEC §10: the value every login must sign in {@code x-acs-vault-server-id}; empty for none. */
+    @Column(name = "server_id", nullable = false)
+    public String serverId = "";
+
     @Version
     public long version;
 }

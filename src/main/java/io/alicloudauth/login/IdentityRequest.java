@@ -59,13 +59,14 @@ final class IdentityRequest {
     }
 
     static StsRequest parse(Body body, Instant now) {
-        String host;
-        Map<String, String> query;
         URI url = decodeUrl(body);
-        host = checkEndpoint(url);
-        query = checkQuery(url.getRawQuery(), now);
-        Map<String, String> headers = forwardedHeaders(body);
-        return new StsRequest(host, query, headers);
+        String host = checkEndpoint(url);
+        Map<String, List<String>> sent = headers(body);
+        if (V3IdentityRequest.isV3(sent)) {
+            return V3IdentityRequest.parse(host, url, sent, now);
+        }
+        Map<String, String> query = checkQuery(url.getRawQuery(), now);
+        return StsRequest.v1(host, query, forwardedHeaders(sent));
     }
 
     private static URI decodeUrl(Body body) {
@@ -195,10 +196,11 @@ final class IdentityRequest {
     }
 
     /**
-     * Accepts a JSON object, or a string holding base64 of one or the JSON text itself, or an array of
-     * {@code "Name: value"} strings; keeps only the headers STS needs (SPEC §4 rule 5).
+     * The headers as sent: a JSON object, or a string holding base64 of one or the JSON text itself, or an array of
+     * {@code "Name: value"} strings. Names are valid tokens, values free of control characters, and there are not too
+     * many.
      */
-    private static Map<String, String> forwardedHeaders(Body body) {
+    private static Map<String, List<String>> headers(Body body) {
         JsonNode raw = body.raw(HEADERS_FIELD);
         if (raw == null) {
             throw ApiException.badRequest("missing " + HEADERS_FIELD);
@@ -230,7 +232,6 @@ final class IdentityRequest {
         if (headers.size() > MAX_HEADER_COUNT) {
             throw Body.invalid(HEADERS_FIELD, "too many headers");
         }
-        Map<String, String> forwarded = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : headers.entrySet()) {
             String name = e.getKey();
             if (!HEADER_NAME.matcher(name).matches()) {
@@ -241,7 +242,15 @@ final class IdentityRequest {
                     throw Body.invalid(HEADERS_FIELD, "header " + name + " has control characters in its value");
                 }
             }
-            String lower = name.toLowerCase(Locale.ROOT);
+        }
+        return headers;
+    }
+
+    /** V1 signs no header: only those STS needs are kept (SPEC §4 rule 5). */
+    private static Map<String, String> forwardedHeaders(Map<String, List<String>> headers) {
+        Map<String, String> forwarded = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            String lower = e.getKey().toLowerCase(Locale.ROOT);
             String pinned = PINNED_HEADERS.get(lower);
             if (pinned != null && !e.getValue().stream().allMatch(pinned::equals)) {
                 // Not signed, so never let them say something other than the signed query does.

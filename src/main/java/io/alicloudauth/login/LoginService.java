@@ -157,7 +157,9 @@ public class LoginService {
 
         // Rules 1-3: decode, parse and validate the signed request; rebuild it from its validated parts.
         StsRequest request = IdentityRequest.parse(body, Instant.now());
-        attempt.signature = request.query().get("Signature");
+        attempt.signature = request.signatureVersion() == 3
+                ? request.headers().get("authorization").replaceFirst(".*Signature=", "")
+                : request.query().get("Signature");
 
         // Rule 4: the role exists and the caller's address is inside its bound CIDRs. (The role and the mount's
         // settings are read in one transaction.)
@@ -172,8 +174,11 @@ public class LoginService {
             throw ApiException.forbidden("role " + key + ": " + unbindable);
         }
 
-        // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
+        // SPEC §10: a mount with a server id admits only logins signed (V3) for this server.
         ConfigService.Settings mount = lookup.mount();
+        checkServerId(mount.serverId(), request);
+
+        // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
         CallerIdentity identity = sts.callerIdentity(request, mount.stsEndpoint(), mount.stsTimeout());
         attempt.identity = identity;
 
@@ -199,6 +204,37 @@ public class LoginService {
                 metadata(identity, role.name), "alicloud-" + alias,
                 entityId(identity.accountId(), alias), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
                 role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), tokenRole, role.bindingVersion, alias));
+    }
+
+    /**
+     * SPEC §10: with {@code server_id} set, the login must be V3 and sign {@code x-acs-vault-server-id} with exactly
+     * that value (STS's own check of the signature then proves the client meant this server): a 403 naming what is
+     * missing otherwise. Without it, a server id header sent unsigned is refused like any unsigned x-acs-* header.
+     */
+    static void checkServerId(String serverId, StsRequest request) {
+        StsRequest.ServerId sent = request.serverId();
+        String header = V3IdentityRequest.SERVER_ID_HEADER;
+        if (serverId == null || serverId.isEmpty()) {
+            if (sent.sent() && !sent.signed()) {
+                throw Body.invalid(IdentityRequest.HEADERS_FIELD, "header " + header + " is sent but not signed");
+            }
+            return;
+        }
+        String refused = "login is not bound to this server: ";
+        if (request.signatureVersion() != 3) {
+            throw ApiException.forbidden(refused + "this server requires signature V3 with a signed " + header
+                    + " header, and signature V1 signs no header (alicloud-auth login --server-id VALUE signs one)");
+        }
+        if (!sent.sent()) {
+            throw ApiException.forbidden(refused + "no " + header + " header");
+        }
+        if (!sent.signed()) {
+            throw ApiException.forbidden(refused + "the " + header + " header is not in SignedHeaders");
+        }
+        if (!sent.value().equals(serverId)) {
+            throw ApiException.forbidden(refused + "the signed " + header + " names another server ("
+                    + Text.shorten(sent.value()) + ")");
+        }
     }
 
     static Map<String, String> metadata(CallerIdentity identity, String roleName) {

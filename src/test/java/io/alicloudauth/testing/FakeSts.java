@@ -176,7 +176,7 @@ public final class FakeSts {
                     } else if ("AssumeRoleWithOIDC".equals(action)) {
                         assumeRoleWithOidc(exchange, query, new String(body, StandardCharsets.UTF_8));
                     } else {
-                        answer(exchange, query, body.length);
+                        answer(exchange, query, body);
                     }
                 }
             }
@@ -288,7 +288,13 @@ public final class FakeSts {
         return identity;
     }
 
-    private void answer(HttpExchange exchange, Map<String, String> query, int bodyLength) throws IOException {
+    private void answer(HttpExchange exchange, Map<String, String> query, byte[] body) throws IOException {
+        int bodyLength = body.length;
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null && authorization.startsWith("ACS3-")) {
+            answerV3(exchange, query, authorization, body);
+            return;
+        }
         if (query == null) {
             respond(exchange, 400, error("MissingParameter", "duplicate or malformed query"));
             return;
@@ -309,6 +315,97 @@ public final class FakeSts {
                 + identity.identityType() + "\",\"AccountId\":\"" + identity.accountId() + "\",\"PrincipalId\":\""
                 + identity.principalId() + "\",\"UserId\":\"" + identity.principalId() + "\",\"Arn\":\""
                 + identity.arn() + "\",\"RoleId\":\"" + identity.roleId() + "\"}");
+    }
+
+    private static final java.util.regex.Pattern V3_AUTHORIZATION = java.util.regex.Pattern.compile(
+            "ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})");
+
+    /**
+     * Signature V3 as Alibaba's gateway checks it: the canonical request rebuilt from what arrived (the method, path,
+     * query, the headers SignedHeaders lists with the values received, {@code Host} included, and the body's hash),
+     * its HMAC-SHA256 under the caller's secret compared with the signature; then date, token and nonce.
+     */
+    private void answerV3(HttpExchange exchange, Map<String, String> query, String authorization, byte[] body)
+            throws IOException {
+        java.util.regex.Matcher auth = V3_AUTHORIZATION.matcher(authorization);
+        if (!auth.matches() || query == null) {
+            respond(exchange, 400, error("InvalidAuthorization", "malformed Authorization"));
+            return;
+        }
+        Identity identity = identities.get(auth.group(1));
+        if (identity == null) {
+            respond(exchange, 404, error("InvalidAccessKeyId.NotFound", "Specified access key is not found."));
+            return;
+        }
+        StringBuilder canonical = new StringBuilder(exchange.getRequestMethod()).append('\n')
+                .append(exchange.getRequestURI().getRawPath()).append('\n');
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+        query.forEach((k, v) -> sorted.put(RequestSigner.percentEncode(k), RequestSigner.percentEncode(v)));
+        canonical.append(String.join("&", sorted.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .toList())).append('\n');
+        for (String name : auth.group(2).split(";")) {
+            List<String> values = exchange.getRequestHeaders().get(name);
+            String value = values == null ? "" : String.join(",", values).trim();
+            canonical.append(name).append(':').append(value).append('\n');
+        }
+        canonical.append('\n').append(auth.group(2)).append('\n').append(hex(sha256(body)));
+        String expected;
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(identity.secret().getBytes(StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            expected = hex(mac.doFinal(("ACS3-HMAC-SHA256\n" + hex(sha256(canonical.toString()
+                    .getBytes(StandardCharsets.UTF_8)))).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+        if (!java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                auth.group(3).getBytes(StandardCharsets.UTF_8))) {
+            respond(exchange, 400, error("SignatureDoesNotMatch", "Specified signature is not matched."));
+            return;
+        }
+        var headers = exchange.getRequestHeaders();
+        if (!"GetCallerIdentity".equals(headers.getFirst("x-acs-action"))
+                || !"2015-04-01".equals(headers.getFirst("x-acs-version"))) {
+            respond(exchange, 400, error("InvalidParameter", "unexpected action or version"));
+            return;
+        }
+        Instant date;
+        try {
+            date = Instant.parse(String.valueOf(headers.getFirst("x-acs-date")));
+        } catch (RuntimeException e) {
+            respond(exchange, 400, error("InvalidTimeStamp.Format", "bad x-acs-date"));
+            return;
+        }
+        if (Duration.between(date, Instant.now()).abs().compareTo(Duration.ofMinutes(15)) > 0) {
+            respond(exchange, 400, error("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."));
+            return;
+        }
+        if (identity.securityToken() != null && !identity.securityToken().equals(headers.getFirst("x-acs-security-token"))) {
+            respond(exchange, 400, error("InvalidSecurityToken.MismatchWithAccessKey", "token mismatch"));
+            return;
+        }
+        String nonce = headers.getFirst("x-acs-signature-nonce");
+        if (nonce != null && !nonces.add(nonce)) {
+            respond(exchange, 400, error("SignatureNonceUsed", "Specified signature nonce was used already."));
+            return;
+        }
+        respond(exchange, 200, "{\"RequestId\":\"" + java.util.UUID.randomUUID() + "\",\"IdentityType\":\""
+                + identity.identityType() + "\",\"AccountId\":\"" + identity.accountId() + "\",\"PrincipalId\":\""
+                + identity.principalId() + "\",\"UserId\":\"" + identity.principalId() + "\",\"Arn\":\""
+                + identity.arn() + "\",\"RoleId\":\"" + identity.roleId() + "\"}");
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] data) {
+        return java.util.HexFormat.of().formatHex(data);
     }
 
     private static String error(String code, String message) {
