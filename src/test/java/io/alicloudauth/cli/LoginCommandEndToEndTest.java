@@ -65,6 +65,46 @@ public class LoginCommandEndToEndTest {
     }
 
     @Test
+    void signatureV3AndAServerIdLogIn() {
+        Map<String, String> env = Map.of("VAULT_ADDR", address,
+                "ALIBABA_CLOUD_ACCESS_KEY_ID", Callers.DEV.accessKeyId(),
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET", Callers.DEV.secret(),
+                "ALIBABA_CLOUD_SECURITY_TOKEN", Callers.DEV.securityToken());
+        LoginCommandTest.Run v3 = LoginCommandTest.run(env, "--role", "dev-role", "--region", "cn-hangzhou",
+                "--signature-version", "3");
+        assertEquals(0, v3.code(), v3.err());
+        var seen = FakeStsResource.sts().seen();
+        assertTrue(seen.get(seen.size() - 1).headers().get("authorization").get(0).startsWith("ACS3-HMAC-SHA256 "));
+
+        Api.admin().body(Map.of("server_id", "https://this.example.com")).post("/v1/auth/alicloud/config").then()
+                .statusCode(204);
+        try {
+            LoginCommandTest.Run other = LoginCommandTest.run(env, "--role", "dev-role", "--region", "cn-hangzhou",
+                    "--server-id", "https://other.example.com");
+            assertEquals(1, other.code());
+            assertTrue(other.err().contains("login is not bound to this server"), other.err());
+            LoginCommandTest.Run v1 = LoginCommandTest.run(env, "--role", "dev-role", "--region", "cn-hangzhou");
+            assertEquals(1, v1.code());
+            java.util.Map<String, String> withId = new java.util.HashMap<>(env);
+            withId.put("ALICLOUD_AUTH_SERVER_ID", "https://this.example.com");
+            LoginCommandTest.Run bound = LoginCommandTest.run(withId, "--role", "dev-role", "--region", "cn-hangzhou");
+            assertEquals(0, bound.code(), bound.err());
+            Api.withToken(bound.out().trim()).get("/v1/auth/token/lookup-self").then().statusCode(200);
+            // login-data prints the V3 body, which the server accepts.
+            LoginCommandTest.Run data = LoginCommandTest.run(withId, "--role", "dev-role", "--region", "cn-hangzhou",
+                    "--format", "login-data");
+            assertEquals(0, data.code(), data.err());
+            Api.anyone().body(data.out()).put("/v1/auth/alicloud/login").then().statusCode(200);
+        } finally {
+            Api.admin().body(Map.of("server_id", "")).post("/v1/auth/alicloud/config").then().statusCode(204);
+        }
+        LoginCommandTest.Run bad = LoginCommandTest.run(env, "--role", "dev-role", "--region", "cn-hangzhou",
+                "--signature-version", "1", "--server-id", "x");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--server-id needs --signature-version 3"), bad.err());
+    }
+
+    @Test
     void loginDataIsAcceptedByTheServer() {
         LoginCommandTest.Run run = LoginCommandTest.run(Map.of(), "--role", "dev-role", "--region", "cn-shanghai",
                 "--access-key", Callers.DEV.accessKeyId(), "--secret-key", Callers.DEV.secret(),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -19,6 +20,7 @@ import io.alicloudauth.testing.Api;
 import io.alicloudauth.testing.Callers;
 import io.alicloudauth.testing.FakeStsResource;
 import io.alicloudauth.testing.SignedLogin;
+import io.alicloudauth.testing.SignedLoginV3;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -66,9 +68,10 @@ public class HostileInputTest {
             body.put("role", "dev-role");
             body.put("identity_request_url", LoginData.base64(url));
             body.put("identity_request_headers", LoginData.base64(headers));
-            int kind = random.nextInt(11);
+            int kind = random.nextInt(13);
             String acsAction = null;
             String raw = null;
+            boolean signedHeaderChanged = false;
             switch (kind) {
                 case 0 -> raw = randomText(random.nextInt(400));
                 case 1 -> body.put(pick("role", "identity_request_url", "identity_request_headers"), randomValue(0));
@@ -84,6 +87,26 @@ public class HostileInputTest {
                     acsAction = pick("AssumeRole", "GetCallerIdentity", "getcalleridentity", "", "GetCallerIdentity ");
                     body.put("identity_request_headers", LoginData.base64(headers.substring(0, headers.length() - 1)
                             + ",\"x-acs-action\":\"" + acsAction + "\"}"));
+                }
+                case 11 -> { // a V3 login whose headers text is mutated
+                    String v3 = SignedLogin.json(v3Lists(SignedLoginV3.as(Callers.DEV).headers()));
+                    body.put("identity_request_url", LoginData.base64("https://sts.cn-hangzhou.aliyuncs.com/"));
+                    body.put("identity_request_headers", random.nextBoolean() ? LoginData.base64(mutate(v3))
+                            : mutate(LoginData.base64(v3)));
+                }
+                case 12 -> { // a V3 login with one header changed, removed or added after signing
+                    Map<String, String> v3 = new java.util.TreeMap<>(SignedLoginV3.as(Callers.DEV).headers());
+                    String signedNames = v3.get("authorization").replaceFirst(".*SignedHeaders=([^,]*),.*", "$1");
+                    String name = pick(v3.keySet().toArray(String[]::new));
+                    switch (random.nextInt(3)) {
+                        case 0 -> v3.put(name, pick(ODD) + randomText(random.nextInt(8)));
+                        case 1 -> v3.remove(name);
+                        default -> v3.put(random.nextBoolean() ? "x-acs-" + randomText(3) : name.toUpperCase(),
+                                randomText(5));
+                    }
+                    signedHeaderChanged = List.of(signedNames.split(";")).contains(name) || name.equals("authorization");
+                    body.put("identity_request_url", LoginData.base64("https://sts.cn-hangzhou.aliyuncs.com/"));
+                    body.put("identity_request_headers", LoginData.base64(SignedLogin.json(v3Lists(v3))));
                 }
                 default -> body.put("extra-" + i, randomValue(0));
             }
@@ -109,7 +132,12 @@ public class HostileInputTest {
             if (acsAction != null && !acsAction.equals("GetCallerIdentity")) {
                 assertEquals(400, status, "an x-acs-action that contradicts the signed query was sent on: " + context);
             }
-            if (status == 200) {
+            if (signedHeaderChanged) {
+                assertTrue(status != 200, "a token for a V3 request whose signed header was changed: " + context);
+            }
+            if (status == 200 && kind >= 11) {
+                tokens++;
+            } else if (status == 200) {
                 tokens++;
                 // The signature covers the query only (SPEC §4): a token is right only for the signed query, unchanged,
                 // and the role asked for. (A host changed within the allowlist is sent to sts_endpoint all the same.)
@@ -198,6 +226,12 @@ public class HostileInputTest {
             }
         }
         return out.toString();
+    }
+
+    private static Map<String, List<String>> v3Lists(Map<String, String> headers) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        headers.forEach((k, v) -> out.put(k, List.of(v)));
+        return out;
     }
 
     private String mutate(String text) {
