@@ -71,6 +71,7 @@ start() {
   local dir=$1; shift
   local t0; t0=$(date +%s%N)
   (cd "$dir" && QUARKUS_HTTP_PORT=$PORT ALICLOUD_AUTH_ROOT_TOKEN=$ROOT ALICLOUD_AUTH_LOGIN_RATE_PER_ADDRESS=0 \
+    ALICLOUD_AUTH_SEAL_KEY=YmVuY2gtc2VhbC1rZXktMDEyMzQ1Njc4OWFiY2RlZjA= QUARKUS_MANAGEMENT_PORT=$((PORT + 1)) \
     ALICLOUD_AUTH_LOGIN_RATE_PER_ROLE=0 MALLOC_ARENA_MAX=2 exec "$@" -jar quarkus-run.jar) > "$OUT/app-$RUN.log" 2>&1 &
   APP_PID=$!
   until curl -sf "$URL/q/health/ready" >/dev/null; do
