@@ -69,11 +69,11 @@ public final class OidcExportCommand {
             ArrayNode gcp = JSON.createArrayNode();
             for (JsonNode key : keys.path("keys")) {
                 ObjectNode kept = JSON.createObjectNode();
-                key.fields().forEachRemaining(f -> {
+                for (Map.Entry<String, JsonNode> f : key.properties()) {
                     if (GCP_FIELDS.contains(f.getKey())) {
                         kept.set(f.getKey(), f.getValue());
                     }
-                });
+                }
                 gcp.add(kept);
             }
             Path wellKnown = dir.resolve(".well-known");

@@ -2,7 +2,6 @@ package io.alicloudauth.identity;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +87,7 @@ final class ClaimTemplate {
             throw new TemplateException("error parsing template JSON: the template must be a JSON object");
         }
         Map<String, JsonNode> claims = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
             claims.put(e.getKey(), e.getValue());
         }
         return claims;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.alicloudauth.testing.Api;
 import io.alicloudauth.testing.Callers;
 import io.alicloudauth.testing.FakeStsResource;
+import io.alicloudauth.testing.Metrics;
 import io.alicloudauth.testing.SignedLogin;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -124,6 +125,13 @@ public class PurgeTest {
                 && !recorded("gone"), Duration.ofSeconds(10), "tidy removes what expired");
         assertTrue(exists("alive"));
         assertTrue(recorded("renewable-in-vault"));
+
+        // The stored-rows gauge, counted by the purge (every second here): what the table holds.
+        long stored = QuarkusTransaction.requiringNew().call(() -> Token.count());
+        await(() -> Metrics.value(Metrics.scrape(), "alicloud_auth_stored_tokens", "kind=\"token\"") == stored
+                && Metrics.value(Metrics.scrape(), "alicloud_auth_stored_tokens", "kind=\"write_through_record\"")
+                        == QuarkusTransaction.requiringNew().call(() -> WriteThroughToken.count()),
+                Duration.ofSeconds(10), "the gauge shows the rows the purge counted");
 
         withToken(BatchTokenTest.login()).post("/v1/auth/token/tidy").then().statusCode(403);
         QuarkusTransaction.requiringNew().run(() -> {
