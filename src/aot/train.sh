@@ -30,9 +30,14 @@ STS="http://127.0.0.1:$(cat "$WORK/sts.port")"
 java -cp "$CP" io.alicloudauth.bench.BenchTools data "$LOGINS" "$WORK/data" >/dev/null
 
 # shellcheck disable=SC2086
+# The jar by its absolute path: the cache records the class path as given, and one recorded absolute is relocatable
+# (the JDK matches it by its place relative to the jar), so the artifact uses its cache however it is started:
+# -jar quarkus-run.jar from its directory, by an absolute path from any other, or copied elsewhere (a container
+# image). One trained as the relative quarkus-run.jar is silently ignored from any other directory.
+ABS="$(cd "$APP" && pwd)"
 (cd "$APP" && QUARKUS_HTTP_PORT=$PORT ALICLOUD_AUTH_ROOT_TOKEN=$ROOT QUARKUS_DATASOURCE_JDBC_URL="$DB_URL" \
   QUARKUS_DATASOURCE_USERNAME="$DB_USER" ALICLOUD_AUTH_LOGIN_RATE_PER_ADDRESS=0 \
-  exec "$JAVA25" -XX:AOTCacheOutput=app.aot $OPTS -jar quarkus-run.jar) > "$WORK/app.log" 2>&1 &
+  exec "$JAVA25" -XX:AOTCacheOutput="$ABS/app.aot" $OPTS -jar "$ABS/quarkus-run.jar") > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "aot: the service did not start: see $WORK/app.log" >&2; exit 1; }
