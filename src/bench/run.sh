@@ -4,6 +4,8 @@
 # and timestamp checks, no artificial delay), and reports, side by side in one run:
 #   - per store: login and lookup-self throughput and latency (wrk, each login with its own signed request), next to
 #     calling the STS stand-in directly with the same load generator and concurrency;
+#   - against a stand-in that answers after BENCH_STS_DELAY ms (20): logins/s, p50 and p99 at concurrency 32 and 128
+#     next to calling it directly, with the default STS slots and with 256;
 #   - per store: service CPU per service-token login, per batch-token login, per lookup-self and per identity token
 #     (RS256 and ES256), one request at a time after the warm-up, JIT compiler threads counted apart (src/bench/cpu.sh);
 #   - start to first ready probe of the plain jar (Java 17) and the fast-start artifact (JDK 25 + app.aot), and the
@@ -204,6 +206,43 @@ for store in $STORES; do
   stop
 done
 
+# A realistic STS: the stand-in answering after BENCH_STS_DELAY ms (20), called directly and through the service
+# (plain jar, H2) at concurrency 32 and 128, with the default STS slots (64) and with 256: does a login cost its round
+# trip and no more while many are in flight?
+DELAY="${BENCH_STS_DELAY:-20}"
+java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts-slow.port" "$DELAY" > "$OUT/sts-slow.log" 2>&1 &
+SLOW_PID=$!
+trap 'kill $STS_PID $SLOW_PID ${APP_PID:-} 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$OUT/sts-slow.port" ] && break; sleep 0.1; done
+SLOW="http://127.0.0.1:$(cat "$OUT/sts-slow.port")"
+declare -A SLOW_RPS SLOW_P50 SLOW_P99
+LATENCY_ROWS=()
+for c in 32 128; do
+  d=$(data "slow-direct-$c" 80000)
+  read -r n rps p50 p99 bad < <(measure "sts-slow-direct-$c" "$c" -s src/bench/wrk-lines.lua "$SLOW" -- \
+      "$d/sts-paths.txt" sts "$(threads "$c")")
+  SLOW_RPS[$c]=$rps; SLOW_P50[$c]=$p50; SLOW_P99[$c]=$p99
+  LATENCY_ROWS+=("| STS stand-in (${DELAY} ms), called directly | $c | $rps | $p50 | $p99 | $bad | 1 |")
+done
+for slots in 64 256; do
+  RUN=latency-$slots
+  export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-latency-$slots/db"
+  unset QUARKUS_DATASOURCE_USERNAME || true
+  export ALICLOUD_AUTH_STS_MAX_CONCURRENT_CALLS=$slots
+  start "$OUT/plain-app" java -XX:-UseDynamicNumberOfCompilerThreads
+  unset ALICLOUD_AUTH_STS_MAX_CONCURRENT_CALLS
+  setup
+  d=$(data "latency-warmup-$slots" 20000)
+  logins "latency-warmup-$slots" 4 "$d" > /dev/null # warmed up against the fast stand-in
+  curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$SLOW\"}" "$URL/v1/auth/alicloud/config"
+  for c in 32 128; do
+    d=$(data "latency-$slots-$c" 80000)
+    read -r n rps p50 p99 bad < <(logins "latency-$slots-$c" "$c" "$d")
+    LATENCY_ROWS+=("| login, STS slots $slots | $c | $rps | $p50 | $p99 | $bad | $(awk -v a="$rps" -v b="${SLOW_RPS[$c]}" 'BEGIN {printf "%.2f", a / b}') |")
+  done
+  stop
+done
+
 # Start to ready, plain jar (Java 17) and fast-start artifact (JDK 25 + AOT cache), alternately, 3 times each, H2.
 export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-start/db"
 unset QUARKUS_DATASOURCE_USERNAME || true
@@ -243,6 +282,13 @@ stop
   echo "| store | what | requests | non-2xx | p50 | service CPU per request | JIT CPU per request |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${CPU_ROWS[@]}"
+  echo
+  echo "Against an STS that answers in ${DELAY} ms (h2, plain jar; ratio: logins/s over the stand-in's own, called"
+  echo "directly by the same load generator at the same concurrency):"
+  echo
+  echo "| what | concurrency | requests/s | p50 | p99 | non-2xx | ratio |"
+  echo "|---|---|---|---|---|---|---|"
+  printf '%s\n' "${LATENCY_ROWS[@]}"
   echo
   echo "| store | figure | value |"
   echo "|---|---|---|"

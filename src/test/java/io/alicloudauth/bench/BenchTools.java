@@ -26,6 +26,9 @@ public final class BenchTools {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("sts")) {
             var sts = FakeStsResource.sts();
+            if (args.length > 2) {
+                sts.delay(java.time.Duration.ofMillis(Long.parseLong(args[2]))); // a realistic STS: milliseconds away
+            }
             Files.writeString(Path.of(args[1]), sts.url().substring(sts.url().lastIndexOf(':') + 1));
             Thread.currentThread().join();
         } else if (args[0].equals("data")) {
@@ -50,7 +53,7 @@ public final class BenchTools {
                 }
             }
         } else {
-            throw new IllegalArgumentException("usage: sts PORTFILE | data N DIR");
+            throw new IllegalArgumentException("usage: sts PORTFILE [DELAY_MS] | data N DIR");
         }
     }
 }

@@ -72,6 +72,8 @@ public final class FakeSts {
     private final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
     private volatile Duration hang = Duration.ofSeconds(5);
+    /** How long every answer waits before it is sent, as real STS takes milliseconds (the benchmark's stand-in). */
+    private volatile Duration delay = Duration.ZERO;
 
     static {
         // Answer without Nagle's delay: otherwise headers and body leave in two segments and a client's delayed
@@ -119,6 +121,11 @@ public final class FakeSts {
         hang = duration;
     }
 
+    /** Every answer waits this long first (0: none). */
+    public void delay(Duration duration) {
+        delay = duration;
+    }
+
     /** Back to normal behaviour with nothing recorded; known identities and used nonces are kept. */
     public void reset() {
         mode.set(Mode.NORMAL);
@@ -144,6 +151,13 @@ public final class FakeSts {
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
             seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), query, headers,
                     body.length));
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             switch (mode.get()) {
                 case FAIL_503 -> respond(exchange, 503, "{\"Code\":\"ServiceUnavailable\"}");
                 case HANG -> {
