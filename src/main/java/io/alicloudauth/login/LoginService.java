@@ -176,7 +176,7 @@ public class LoginService {
 
         // SPEC §10: a mount with a server id admits only logins signed (V3) for this server.
         ConfigService.Settings mount = lookup.mount();
-        checkServerId(mount.serverId(), request);
+        V3IdentityRequest.checkServerId(mount.serverId(), request);
 
         // Rules 5-6: replay to STS (or the configured endpoint); identity comes only from its answer.
         CallerIdentity identity = sts.callerIdentity(request, mount.stsEndpoint(), mount.stsTimeout());
@@ -204,37 +204,6 @@ public class LoginService {
                 metadata(identity, role.name), "alicloud-" + alias,
                 entityId(identity.accountId(), alias), role.tokenType, role.tokenTtl, role.tokenMaxTtl, role.tokenExplicitMaxTtl,
                 role.tokenPeriod, role.tokenNumUses, role.boundCidrs(), tokenRole, role.bindingVersion, alias));
-    }
-
-    /**
-     * SPEC §10: with {@code server_id} set, the login must be V3 and sign {@code x-acs-vault-server-id} with exactly
-     * that value (STS's own check of the signature then proves the client meant this server): a 403 naming what is
-     * missing otherwise. Without it, a server id header sent unsigned is refused like any unsigned x-acs-* header.
-     */
-    static void checkServerId(String serverId, StsRequest request) {
-        StsRequest.ServerId sent = request.serverId();
-        String header = V3IdentityRequest.SERVER_ID_HEADER;
-        if (serverId == null || serverId.isEmpty()) {
-            if (sent.sent() && !sent.signed()) {
-                throw Body.invalid(IdentityRequest.HEADERS_FIELD, "header " + header + " is sent but not signed");
-            }
-            return;
-        }
-        String refused = "login is not bound to this server: ";
-        if (request.signatureVersion() != 3) {
-            throw ApiException.forbidden(refused + "this server requires signature V3 with a signed " + header
-                    + " header, and signature V1 signs no header (alicloud-auth login --server-id VALUE signs one)");
-        }
-        if (!sent.sent()) {
-            throw ApiException.forbidden(refused + "no " + header + " header");
-        }
-        if (!sent.signed()) {
-            throw ApiException.forbidden(refused + "the " + header + " header is not in SignedHeaders");
-        }
-        if (!sent.value().equals(serverId)) {
-            throw ApiException.forbidden(refused + "the signed " + header + " names another server ("
-                    + Text.shorten(sent.value()) + ")");
-        }
     }
 
     static Map<String, String> metadata(CallerIdentity identity, String roleName) {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Text;
 import io.alicloudauth.sts.StsRequest;
@@ -111,6 +112,37 @@ final class V3IdentityRequest {
         }
         return new StsRequest(host, Map.of(), outbound, 3, new StsRequest.ServerId(serverIdSent, serverIdSigned,
                 serverIdSent ? headers.get(SERVER_ID_HEADER) : ""));
+    }
+
+    /**
+     * SPEC §10: with {@code server_id} set, the login must be V3 and sign {@code x-acs-vault-server-id} with exactly
+     * that value (STS's own check of the signature then proves the client meant this server): a 403 naming what is
+     * missing otherwise. Without it, a server id header sent unsigned is refused like any unsigned x-acs-* header.
+     */
+    static void checkServerId(String serverId, StsRequest request) {
+        StsRequest.ServerId sent = request.serverId();
+        String header = SERVER_ID_HEADER;
+        if (serverId == null || serverId.isEmpty()) {
+            if (sent.sent() && !sent.signed()) {
+                throw Body.invalid(IdentityRequest.HEADERS_FIELD, "header " + header + " is sent but not signed");
+            }
+            return;
+        }
+        String refused = "login is not bound to this server: ";
+        if (request.signatureVersion() != 3) {
+            throw ApiException.forbidden(refused + "this server requires signature V3 with a signed " + header
+                    + " header, and signature V1 signs no header (alicloud-auth login --server-id VALUE signs one)");
+        }
+        if (!sent.sent()) {
+            throw ApiException.forbidden(refused + "no " + header + " header");
+        }
+        if (!sent.signed()) {
+            throw ApiException.forbidden(refused + "the " + header + " header is not in SignedHeaders");
+        }
+        if (!sent.value().equals(serverId)) {
+            throw ApiException.forbidden(refused + "the signed " + header + " names another server ("
+                    + Text.shorten(sent.value()) + ")");
+        }
     }
 
     /** One value per lowercased name, printable ASCII and bounded; a name sent twice (in any case) is refused. */

@@ -10,7 +10,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.ClientAddresses;
@@ -31,7 +30,6 @@ import io.vertx.ext.web.RoutingContext;
  * operation and the policies consulted. Runs after routing, so unknown paths stay 404 and unserved verbs 405.
  */
 public class AclFilter {
-
 
     /** Paths anyone may call (SPEC §8). */
     static boolean unauthenticated(String path) {
