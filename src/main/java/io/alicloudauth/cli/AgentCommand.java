@@ -389,12 +389,12 @@ public final class AgentCommand {
         return Duration.ofMillis(millis * 3 / 4 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
     }
 
-    private static Duration longer(Duration backoff) {
+    static Duration longer(Duration backoff) {
         Duration doubled = backoff.multipliedBy(2);
         return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
 
-    private static String seconds(Instant next) {
+    static String seconds(Instant next) {
         return Math.max(1, Duration.between(Instant.now(), next).toSeconds()) + "s";
     }
 

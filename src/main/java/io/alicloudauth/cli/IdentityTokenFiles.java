@@ -126,10 +126,9 @@ final class IdentityTokenFiles {
                 ok = false;
                 t.due = Instant.now().plus(AgentCommand.jitter(t.backoff));
                 event.accept("identity token " + t.role + " failed (" + e.getMessage() + "); retrying in "
-                        + Math.max(1, Duration.between(Instant.now(), t.due).toSeconds()) + "s"
+                        + AgentCommand.seconds(t.due)
                         + (Instant.now().isBefore(t.expires) ? "; " + t.path + " keeps the current one" : ""));
-                t.backoff = t.backoff.multipliedBy(2).compareTo(AgentCommand.MAX_BACKOFF) > 0 ? AgentCommand.MAX_BACKOFF
-                        : t.backoff.multipliedBy(2);
+                t.backoff = AgentCommand.longer(t.backoff);
             }
         }
         return ok;

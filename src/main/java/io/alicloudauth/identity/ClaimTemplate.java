@@ -131,9 +131,9 @@ final class ClaimTemplate {
     private static String entity(String field, Templates.Identity id) {
         switch (field) {
             case "id":
-                return quote(id.entityId());
+                return json(id.entityId());
             case "name":
-                return quote(id.entityName());
+                return json(id.entityName());
             case "metadata":
                 return "{}";
             case "groups.names":
@@ -143,7 +143,7 @@ final class ClaimTemplate {
                 break;
         }
         if (field.startsWith("metadata.")) {
-            return quote("");
+            return json("");
         }
         if (field.startsWith("aliases.")) {
             String[] split = field.substring("aliases.".length()).split("\\.", 2);
@@ -159,9 +159,9 @@ final class ClaimTemplate {
     private static String alias(String field, Templates.Identity id) {
         switch (field) {
             case "id":
-                return quote(aliasId(id));
+                return json(aliasId(id));
             case "name":
-                return quote(id.aliasName());
+                return json(id.aliasName());
             case "metadata":
                 return json(id.aliasMetadata());
             case "custom_metadata":
@@ -170,10 +170,10 @@ final class ClaimTemplate {
                 break;
         }
         if (field.startsWith("metadata.")) {
-            return quote(id.aliasMetadata().getOrDefault(field.substring("metadata.".length()), ""));
+            return json(id.aliasMetadata().getOrDefault(field.substring("metadata.".length()), ""));
         }
         if (field.startsWith("custom_metadata.")) {
-            return quote("");
+            return json("");
         }
         throw new TemplateException(NOT_FOUND);
     }
@@ -207,10 +207,6 @@ final class ClaimTemplate {
             case "minus" -> Long.toString(now - seconds);
             default -> throw new TemplateException("invalid time operator \"" + ops[1] + "\"");
         };
-    }
-
-    private static String quote(String text) {
-        return json(text);
     }
 
     private static String json(Object value) {

@@ -11,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Text;
-import io.alicloudauth.api.Transactions;
 import io.alicloudauth.config.AuthSettings;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
@@ -56,13 +55,11 @@ public class Issuer {
             value = check(value);
         }
         String stored = value;
-        Transactions.write(() -> {
+        ring.change(() -> {
             IssuerConfig c = IssuerConfig.findById(1);
             c.issuer = stored;
-            ring.epoch().bump(IssuerConfig.getEntityManager());
             return null;
         });
-        ring.epoch().changed();
         List<String> warnings = new ArrayList<>();
         if (!stored.isEmpty()) {
             warnings.add(EXPLICIT_WARNING);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -18,6 +19,7 @@ import org.jose4j.jwk.PublicJsonWebKey;
 
 import io.agroal.api.AgroalDataSource;
 import io.alicloudauth.api.Epoch;
+import io.alicloudauth.api.Transactions;
 import io.alicloudauth.config.AuthSettings;
 import io.alicloudauth.seal.Seal;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -32,8 +34,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class KeyRing {
 
     /** A named key's settings, as tokens use them. */
-    record Key(String name, String algorithm, long rotationPeriod, long verificationTtl, List<String> allowedClientIds,
-            boolean hasMaterial) {
+    record Key(String name, String algorithm, long rotationPeriod, long verificationTtl, List<String> allowedClientIds) {
 
         boolean allows(String clientId) {
             return allowedClientIds.contains("*") || allowedClientIds.contains(clientId);
@@ -67,6 +68,20 @@ public class KeyRing {
 
     Epoch epoch() {
         return epoch;
+    }
+
+    /**
+     * A write to identity state: its own transaction (tried again on a conflict), the epoch bumped in it, so that every
+     * instance, this one included, rebuilds from the next request on.
+     */
+    <T> T change(Supplier<T> work) {
+        T result = Transactions.write(() -> {
+            T r = work.get();
+            epoch.bump(entities);
+            return r;
+        });
+        epoch.changed();
+        return result;
     }
 
     /** The state now: the one in memory while nothing changed, rebuilt otherwise. */
@@ -109,7 +124,7 @@ public class KeyRing {
         for (NamedKey k : NamedKey.<NamedKey>listAll()) {
             rows.put(k.name, k);
             keys.put(k.name, new Key(k.name, k.algorithm, k.rotationPeriod, k.verificationTtl,
-                    Keys.clientIds(k.allowedClientIds), k.hasMaterial()));
+                    Keys.clientIds(k.allowedClientIds)));
         }
         Map<String, Role> roles = new HashMap<>();
         Set<String> referenced = new HashSet<>();

@@ -93,7 +93,7 @@ public class Keys {
         if (algorithm.isPresent() && !KeyMaterial.ALGORITHMS.contains(algorithm.get())) {
             throw ApiException.badRequest("unknown signing algorithm \"" + Text.shorten(algorithm.get()) + "\"");
         }
-        Transactions.write(() -> {
+        ring.change(() -> {
             long now = Instant.now().getEpochSecond();
             NamedKey key = entities.find(NamedKey.class, name, LockModeType.PESSIMISTIC_WRITE);
             boolean create = key == null;
@@ -133,10 +133,8 @@ public class Keys {
             } else if (k.hasMaterial() && now + k.rotationPeriod < k.nextRotation) {
                 k.nextRotation = now + k.rotationPeriod; // Vault: set only when unset or earlier
             }
-            ring.epoch().bump(entities);
             return null;
         });
-        ring.epoch().changed();
         return warnings(name);
     }
 
@@ -145,7 +143,7 @@ public class Keys {
         if (DEFAULT.equals(name)) {
             throw ApiException.badRequest("deletion of key \"default\" not allowed");
         }
-        Transactions.write(() -> {
+        ring.change(() -> {
             long now = Instant.now().getEpochSecond();
             NamedKey key = entities.find(NamedKey.class, name, LockModeType.PESSIMISTIC_WRITE);
             if (key == null) {
@@ -167,10 +165,8 @@ public class Keys {
                 }
             }
             key.delete();
-            ring.epoch().bump(entities);
             return null;
         });
-        ring.epoch().changed();
     }
 
     /**
@@ -178,16 +174,14 @@ public class Keys {
      * drops it at once), the next one signs, a new next one is made.
      */
     public void rotate(String name, Optional<Long> verificationTtl) {
-        Transactions.write(() -> {
+        ring.change(() -> {
             NamedKey key = entities.find(NamedKey.class, name, LockModeType.PESSIMISTIC_WRITE);
             if (key == null) {
                 throw ApiException.badRequest("no named key found at \"" + name + "\"");
             }
             rotate(key, verificationTtl.orElse(key.verificationTtl), Instant.now().getEpochSecond());
-            ring.epoch().bump(entities);
             return null;
         });
-        ring.epoch().changed();
         LOG.infof("identity: key %s rotated on request", name);
     }
 

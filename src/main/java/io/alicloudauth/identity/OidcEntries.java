@@ -23,16 +23,22 @@ public class OidcEntries implements EntryExistence {
 
     @Override
     public Optional<Boolean> exists(String path) {
-        if (path.startsWith(KEYS) && name(path, KEYS) != null) {
-            return Optional.of(keys.exists(name(path, KEYS)));
+        String key = name(path, KEYS);
+        if (key != null) {
+            return Optional.of(keys.exists(key));
         }
-        if (path.startsWith(ROLES) && name(path, ROLES) != null) {
-            return Optional.of(roles.exists(name(path, ROLES)));
+        String role = name(path, ROLES);
+        if (role != null) {
+            return Optional.of(roles.exists(role));
         }
         return Optional.empty(); // identity/oidc/key/:name/rotate and the rest: update
     }
 
+    /** The entry name {@code path} names under {@code prefix}; null for anything else. */
     private static String name(String path, String prefix) {
+        if (!path.startsWith(prefix)) {
+            return null;
+        }
         String rest = path.substring(prefix.length());
         return rest.isEmpty() || rest.contains("/") ? null : rest;
     }

@@ -16,7 +16,6 @@ import jakarta.persistence.LockModeType;
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Body;
 import io.alicloudauth.api.Text;
-import io.alicloudauth.api.Transactions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
@@ -80,8 +79,7 @@ public class OidcRoles {
             throw Body.invalid("client_id", "at most 255 characters (AWS IAM's limit for an audience)");
         }
         String template = templateField.map(ClaimTemplate::check).orElse(null);
-        long[] ttlOut = new long[1];
-        Transactions.write(() -> {
+        long ttl = ring.change(() -> {
             long now = Instant.now().getEpochSecond();
             OidcRole role = entities.find(OidcRole.class, name, LockModeType.PESSIMISTIC_WRITE);
             boolean create = role == null;
@@ -126,14 +124,11 @@ public class OidcRoles {
             if (previousKey != null && !previousKey.equals(r.keyName)) {
                 release(previousKey, now);
             }
-            ring.epoch().bump(entities);
-            ttlOut[0] = r.ttl;
-            return null;
+            return r.ttl;
         });
-        ring.epoch().changed();
         List<String> warnings = new ArrayList<>();
-        if (ttlOut[0] > GCP_MAX_LIFETIME) {
-            warnings.add("ttl " + ttlOut[0] + "s: GCP workload identity federation refuses tokens whose exp - iat is"
+        if (ttl > GCP_MAX_LIFETIME) {
+            warnings.add("ttl " + ttl + "s: GCP workload identity federation refuses tokens whose exp - iat is"
                     + " over 24 hours");
         }
         return warnings;
@@ -141,7 +136,7 @@ public class OidcRoles {
 
     /** Deletes a role (no error when missing, as Vault); its key stays published while what it signed may live. */
     public void delete(String name) {
-        Transactions.write(() -> {
+        ring.change(() -> {
             OidcRole role = entities.find(OidcRole.class, name, LockModeType.PESSIMISTIC_WRITE);
             if (role == null) {
                 return null;
@@ -150,10 +145,8 @@ public class OidcRoles {
             role.delete();
             entities.flush();
             release(keyName, Instant.now().getEpochSecond());
-            ring.epoch().bump(entities);
             return null;
         });
-        ring.epoch().changed();
     }
 
     /** When no role names the key any more, it is released: published until its last tokens have expired. */
