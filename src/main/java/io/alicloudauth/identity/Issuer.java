@@ -71,7 +71,12 @@ public class Issuer {
     /** What the relying parties the README names would refuse about this effective issuer. */
     static List<String> relyingParties(String effective) {
         List<String> out = new ArrayList<>();
-        URI uri = URI.create(effective);
+        URI uri;
+        try {
+            uri = URI.create(effective);
+        } catch (IllegalArgumentException e) { // from ALICLOUD_AUTH_API_ADDR, which nothing else checks
+            return List.of("issuer " + Text.shorten(effective) + " is not a URL: relying parties cannot fetch its keys");
+        }
         if (!"https".equals(uri.getScheme())) {
             out.add("issuer " + effective + " is not https: AWS IAM, GCP, Azure, Alibaba RAM and Kubernetes accept"
                     + " only https issuers");
