@@ -32,7 +32,17 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts {@code jar} with the environment given, and waits until its readiness probe answers 200. */
     public static AppProcess start(Path jar, Map<String, String> env) throws Exception {
-        return start(jar, env, freePort());
+        for (int attempt = 1;; attempt++) {
+            try {
+                return start(jar, env, freePort());
+            } catch (IllegalStateException e) {
+                // A port found free was taken before the service bound it (by another process starting meanwhile):
+                // try again on other ports. Anything else is the test's business.
+                if (attempt >= 3 || e.getMessage() == null || !e.getMessage().contains("seems to be in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The same on a given port (a restart where clients expect the service). */
@@ -45,6 +55,9 @@ public final class AppProcess implements AutoCloseable {
         builder.environment().putAll(withSealKey(env));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         int management = freePort();
+        while (management == port) { // a port just released may be handed out again
+            management = freePort();
+        }
         builder.environment().putIfAbsent("QUARKUS_MANAGEMENT_PORT", Integer.toString(management));
         AppProcess app = new AppProcess(builder.start(), output, port,
                 Integer.parseInt(builder.environment().get("QUARKUS_MANAGEMENT_PORT")));
