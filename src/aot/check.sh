@@ -5,6 +5,8 @@
 #   1. as README says: cd target/quarkus-app && java -XX:AOTCache=app.aot -jar quarkus-run.jar
 #   2. by absolute paths from another working directory (a systemd unit, a script: the data directory stays there)
 #   3. a copy of the directory elsewhere (what a container image's COPY makes), by absolute paths
+# each with deploy/container/Dockerfile.jvm's JVM flags (src/aot/container-flags.sh) under -XX:MaxRAM=256m, so that
+# a flag the cache does not accept fails here, not in a container.
 # Then the JVM Dockerfile's own build-time check (login --help under its flags) on the copy. AOT_JAVA as for train.sh.
 set -euo pipefail
 APP="$(cd "$(dirname "$0")/../../target/quarkus-app" && pwd)"
@@ -13,6 +15,7 @@ PORT="${AOT_PORT:-18491}"
 [ -s "$APP/app.aot" ] || { echo "aot check: target/quarkus-app/app.aot is missing (./mvnw package -DskipTests -Daot)" >&2; exit 1; }
 ELSEWHERE=$(mktemp -d)
 LOG=$(mktemp)
+FLAGS="-XX:MaxRAM=256m $("$(dirname "$0")/container-flags.sh")"
 PID=
 trap 'kill $PID 2>/dev/null || true; rm -rf "$ELSEWHERE" "$LOG"' EXIT
 
@@ -22,7 +25,7 @@ start() {
   t0=$(date +%s%N)
   (cd "$dir" && QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$((PORT + 1)) \
     ALICLOUD_AUTH_ROOT_TOKEN=aot-check-root-token-0123456789 QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:mem:aot-check" \
-    exec "$JAVA25" -XX:AOTCache="$cache" -XX:AOTMode=on -XX:+UseSerialGC -jar "$jar") > "$LOG" 2>&1 &
+    exec "$JAVA25" -XX:AOTCache="$cache" -XX:AOTMode=on $FLAGS -jar "$jar") > "$LOG" 2>&1 &
   PID=$!
   until curl -sf "http://127.0.0.1:$PORT/q/health/ready" >/dev/null; do
     kill -0 $PID 2>/dev/null || { echo "aot check: $what: the service did not start with its AOT cache:" >&2; cat "$LOG" >&2; exit 1; }
@@ -39,6 +42,7 @@ cp -rp "$APP" "$ELSEWHERE/app" # -p: the JVM checks the jars' sizes and times
 start "copied elsewhere" "$ELSEWHERE" "$ELSEWHERE/app/app.aot" "$ELSEWHERE/app/quarkus-run.jar"
 # deploy/container/Dockerfile.jvm runs this at build time, so that an image never ships a cache its JVM ignores.
 (cd "$ELSEWHERE/app" && "$JAVA25" -XX:AOTCache=app.aot -XX:AOTMode=on -XX:+UseSerialGC -XX:MaxRAM=256m \
-  -XX:MaxRAMPercentage=19 -jar quarkus-run.jar login --help > /dev/null) \
+  -XX:MaxRAMPercentage=22 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -jar quarkus-run.jar login --help \
+  > /dev/null) \
   || { echo "aot check: the Dockerfile's build-time check refused the cache" >&2; exit 1; }
 echo "aot check: the Dockerfile's build-time check accepts the copied cache"
