@@ -5,14 +5,14 @@
 # target/quarkus-app/app.aot as it exits. The cache only works with the same JDK build that made it.
 #   AOT_JAVA (default: $JAVA25_HOME/bin/java, else /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), AOT_LOGINS (400),
 #   AOT_JAVA_OPTS (default -XX:+UseSerialGC, the collector deploy/container/Dockerfile.jvm runs with),
-#   AOT_JDBC_URL/_USERNAME (default: an in-memory H2; a build for PostgreSQL needs a PostgreSQL to train against).
+#   AOT_JDBC_URL/_USERNAME (default: an H2 file under target/aot-training, as the service runs by default; a build for PostgreSQL needs a PostgreSQL to train against).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 APP=target/quarkus-app
 JAVA25="${AOT_JAVA:-${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}"
 LOGINS="${AOT_LOGINS:-400}"
 OPTS="${AOT_JAVA_OPTS:--XX:+UseSerialGC}"
-DB_URL="${AOT_JDBC_URL:-jdbc:h2:mem:aot-training}"
+DB_URL="${AOT_JDBC_URL:-jdbc:h2:file:$PWD/target/aot-training/db}"
 DB_USER="${AOT_JDBC_USERNAME:-sa}"
 WORK=target/aot-training
 PORT="${AOT_PORT:-18490}"
