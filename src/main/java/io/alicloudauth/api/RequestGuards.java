@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -188,6 +189,10 @@ public class RequestGuards {
         } else if (status >= 400 && status < 500) {
             answer(ctx, status, status == 404 ? "unsupported path" : status == 405 ? "unsupported operation"
                     : "invalid request");
+        } else if (ctx.failure() instanceof HttpClosedException) {
+            // The client hung up (a timeout of its own, a load generator stopping): nobody is left to answer, and it
+            // is not the service's error.
+            LOG.debugf("the client closed its connection before its request to %s was read", ctx.normalizedPath());
         } else {
             LOG.errorf("request to %s failed before reaching a resource (%s)", ctx.normalizedPath(),
                     ctx.failure() == null ? "status " + status : ctx.failure().getClass().getSimpleName());

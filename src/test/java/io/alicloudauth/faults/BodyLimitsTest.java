@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +110,47 @@ public class BodyLimitsTest {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(answer.startsWith("HTTP/1.1 408") && answer.endsWith("[closed]"), answer);
             assertTrue(millis >= 900 && millis < 5000, "answered after " + millis + " ms");
+        }
+        login();
+    }
+
+    @Test
+    void aClientThatHangsUpHalfWayThroughItsBodyIsNotLoggedAsAnError() throws Exception {
+        List<String> errors = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    synchronized (errors) {
+                        errors.add(String.valueOf(record.getMessage()) + " " + Arrays.toString(record.getParameters()));
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.alicloudauth.api.RequestGuards");
+        logger.addHandler(capture);
+        try {
+            for (int i = 0; i < 5; i++) {
+                Sockets.open("127.0.0." + (30 + i), RestAssured.port, Sockets.head("POST", LOGIN, 2000), 100).close();
+            }
+            for (int i = 0; i < 50 && inFlight() > 0; i++) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, inFlight(), 0.1, "every reservation returned");
+            Thread.sleep(300);
+            synchronized (errors) {
+                assertEquals(List.of(), errors);
+            }
+        } finally {
+            logger.removeHandler(capture);
         }
         login();
     }
