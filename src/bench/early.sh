@@ -11,7 +11,7 @@ APP="$(cd "${1:-target/quarkus-app}" && pwd)"
 N="${BENCH_EARLY_LOGINS:-3000}"
 JAVA17="${JAVA17:-java}"
 JAVA25="${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-SMALL_FLAGS="-XX:MaxRAM=256m $(src/aot/container-flags.sh)"
+SMALL_FLAGS="${BENCH_FLAGS:--XX:MaxRAM=256m $(src/aot/container-flags.sh)}" # BENCH_FLAGS: other flags for the fast-start artifact
 OUT=target/bench-early; PORT=18400; ROOT=bench-root-token-0123456789
 [ -s "$APP/app.aot" ] || { echo "no $APP/app.aot: ./mvnw package -DskipTests -Daot" >&2; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT"
