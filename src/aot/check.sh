@@ -23,6 +23,7 @@ trap 'kill $PID 2>/dev/null || true; rm -rf "$ELSEWHERE" "$LOG"' EXIT
 start() {
   local what=$1 dir=$2 cache=$3 jar=$4 t0
   t0=$(date +%s%N)
+  # shellcheck disable=SC2086
   (cd "$dir" && QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$((PORT + 1)) \
     ALICLOUD_AUTH_ROOT_TOKEN=aot-check-root-token-0123456789 QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:mem:aot-check" \
     exec "$JAVA25" -XX:AOTCache="$cache" -XX:AOTMode=on $FLAGS -jar "$jar") > "$LOG" 2>&1 &

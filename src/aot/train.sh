@@ -5,7 +5,8 @@
 # target/quarkus-app/app.aot as it exits. The cache only works with the same JDK build that made it.
 #   AOT_JAVA (default: $JAVA25_HOME/bin/java, else /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), AOT_LOGINS (400),
 #   AOT_JAVA_OPTS (default -XX:+UseSerialGC, the collector deploy/container/Dockerfile.jvm runs with),
-#   AOT_JDBC_URL/_USERNAME (default: an H2 file under target/aot-training, as the service runs by default; a build for PostgreSQL needs a PostgreSQL to train against).
+#   AOT_JDBC_URL/_USERNAME (default: an H2 file under target/aot-training, the service's default store; a build for
+#   PostgreSQL needs a PostgreSQL to train against).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 APP=target/quarkus-app

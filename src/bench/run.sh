@@ -251,7 +251,8 @@ for slots in 64 256; do
   stop
 done
 
-# Start to ready, plain jar (Java 17) and fast-start artifact (JDK 25 + AOT cache), alternately, 3 times each, H2.
+# Start to ready, plain jar (Java 17) and fast-start artifact (JDK 25 + AOT cache, from its directory and from another
+# one), alternately, 5 times each, H2.
 export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-start/db"
 unset QUARKUS_DATASOURCE_USERNAME || true
 PLAIN=(); FAST=(); ELSEWHERE=()
@@ -275,9 +276,9 @@ fi
 # The fast-start artifact under the container's memory limit: 20,000 logins at concurrency 32, every status counted,
 # the RSS sampled every 0.2 s (its peak is what a memory limit kills on). BENCH_SMALL_BASELINE_FLAGS: earlier flags,
 # measured the same way first (side by side in one run).
-# small_run NAME FLAGS... -> a row for the figures table
+# small_run NAME LABEL FLAGS... -> a row for the figures table
 small_run() {
-  local name=$1; shift
+  local name=$1 label=$2; shift 2
   RUN=small-$name
   rm -rf "$OUT/h2-small"
   export QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2-small/db"
@@ -300,13 +301,13 @@ small_run() {
   peak=$(sort -n "$OUT/$RUN-rss.txt" | tail -1 | awk '{printf "%d", $1/1024}')
   ooms=$(grep -c OutOfMemoryError "$OUT/app-$RUN.log" || true)
   stop
-  echo "| h2 | fast-start artifact, $name flags, -XX:MaxRAM=256m: $sent logins at 32 in $(( ($(date +%s%N) - t0) / 1000000000 )) s; RSS at the end / at its peak | $rss / $peak MiB (${bad:-0} non-2xx, $ooms OutOfMemoryError) |"
+  echo "| h2 | fast-start artifact, $label, -XX:MaxRAM=256m: $sent logins at 32 in $(( ($(date +%s%N) - t0) / 1000000000 )) s; RSS at the end / at its peak | $rss / $peak MiB (${bad:-0} non-2xx, $ooms OutOfMemoryError) |"
 }
 SMALL_ROWS=()
 # shellcheck disable=SC2086
-[ -n "${BENCH_SMALL_BASELINE_FLAGS:-}" ] && SMALL_ROWS+=("$(small_run baseline $BENCH_SMALL_BASELINE_FLAGS)")
+[ -n "${BENCH_SMALL_BASELINE_FLAGS:-}" ] && SMALL_ROWS+=("$(small_run baseline "earlier flags" $BENCH_SMALL_BASELINE_FLAGS)")
 # shellcheck disable=SC2086
-SMALL_ROWS+=("$(small_run "the container's" $SMALL_FLAGS)")
+SMALL_ROWS+=("$(small_run container "the container's flags" $SMALL_FLAGS)")
 
 {
   echo
