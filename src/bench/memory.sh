@@ -18,14 +18,10 @@ trap 'kill $STS_PID ${APP_PID:-} 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && break; sleep 0.1; done
 STS=http://127.0.0.1:$(cat "$OUT/sts.port")
 java -cp "$CP" io.alicloudauth.bench.BenchTools data "$((LOGINS + 2000))" "$OUT/data" >/dev/null
-t0=$(date +%s%N)
-(cd "$APP_DIR" && QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$((PORT + 1)) ALICLOUD_AUTH_ROOT_TOKEN=$ROOT \
-  ALICLOUD_AUTH_SEAL_KEY=YmVuY2gtc2VhbC1rZXktMDEyMzQ1Njc4OWFiY2RlZjA= ALICLOUD_AUTH_LOGIN_RATE_PER_ADDRESS=0 \
-  ALICLOUD_AUTH_LOGIN_RATE_PER_ROLE=0 QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$PWD/$OUT/h2/db" \
-  MALLOC_ARENA_MAX=2 exec "$@" -jar quarkus-run.jar) > "$OUT/app.log" 2>&1 &
-APP_PID=$!
-until curl -sf "$URL/q/health/ready" >/dev/null; do kill -0 $APP_PID || exit 1; sleep 0.01; done
-echo "ready_ms=$(( ($(date +%s%N) - t0) / 1000000 )) rss_after_start=$(ps -o rss= -p $APP_PID | awk '{print int($1/1024)}') MiB"
+# shellcheck source=src/bench/service.sh
+. src/bench/service.sh
+start_service "$APP_DIR" "$@"
+echo "ready_ms=$READY_MS rss_after_start=$(ps -o rss= -p $APP_PID | awk '{print int($1/1024)}') MiB"
 curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$STS\"}" "$URL/v1/auth/alicloud/config"
 curl -sf -X POST -H "X-Vault-Token: $ROOT" -d '{"arn":"acs:ram::1234567890123456:role/dev-role","token_policies":"dev"}' \
   "$URL/v1/auth/alicloud/role/dev-role"

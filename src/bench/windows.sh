@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Logins against an STS that answers in BENCH_STS_DELAY ms (20), in consecutive windows (not a test): starts APP_DIR's
+# quarkus-run.jar with the given java and flags on a fresh H2 file, warms it up for 60 s at 4 in flight against the
+# instant stand-in, measures the delayed stand-in directly, then WINDOWS (6) windows of 10 s at C (32) in flight
+# through the service. Per window: logins/s, p50/p99, the service's CPU and its JIT threads' per login, the stand-in's
+# CPU per call, and the machine's busy and idle ticks (is it CPU-bound?). ASYNC_PROFILER=<libasyncProfiler.so>
+# (tools.profiler:async-profiler on Maven Central carries it) writes each window's CPU profile, collapsed stacks.
+#   src/bench/windows.sh target/quarkus-app java -XX:-UseDynamicNumberOfCompilerThreads
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+APP_DIR=$(cd "$1" && pwd); shift
+OUT=target/bench-windows; rm -rf "$OUT"; mkdir -p "$OUT"
+PORT=${BENCH_PORT:-18300}; ROOT=bench-root-token-0123456789; URL=http://127.0.0.1:$PORT
+C=${C:-32}; WINDOWS=${WINDOWS:-6}; DELAY=${BENCH_STS_DELAY:-20}
+CP="target/test-classes:target/classes:$APP_DIR/lib/main/*"
+java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts.port" > "$OUT/sts.log" 2>&1 &
+STS_PID=$!
+java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/slow.port" "$DELAY" > "$OUT/slow.log" 2>&1 &
+SLOW_PID=$!; APP_PID=
+trap 'kill $STS_PID $SLOW_PID ${APP_PID:-} 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && [ -s "$OUT/slow.port" ] && break; sleep 0.1; done
+STS=http://127.0.0.1:$(cat "$OUT/sts.port"); SLOW=http://127.0.0.1:$(cat "$OUT/slow.port")
+# shellcheck source=src/bench/service.sh
+. src/bench/service.sh
+start_service "$APP_DIR" "$@"
+config() { curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$1\"}" "$URL/v1/auth/alicloud/config"; }
+config "$STS"
+curl -sf -X POST -H "X-Vault-Token: $ROOT" -d '{"arn":"acs:ram::1234567890123456:role/dev-role","token_policies":"dev"}' \
+  "$URL/v1/auth/alicloud/role/dev-role"
+data() { java -cp "$CP" io.alicloudauth.bench.BenchTools data "$2" "$OUT/data-$1" >/dev/null; echo "$OUT/data-$1"; }
+rps() { awk '/Requests\/sec/ {print int($2)}' "$1"; }
+d=$(data warm 80000)
+wrk -t2 -c4 -d60s -s src/bench/wrk-lines.lua "$URL" -- "$d/login-bodies.txt" login 2 > "$OUT/warm.txt"
+d=$(data direct 60000)
+wrk -t2 -c"$C" -d10s -s src/bench/wrk-lines.lua "$SLOW" -- "$d/sts-paths.txt" sts 2 > "$OUT/direct.txt"
+direct=$(rps "$OUT/direct.txt")
+echo "warm-up: $(rps "$OUT/warm.txt") logins/s at 4 against the instant stand-in; the ${DELAY} ms stand-in called directly at $C: $direct/s"
+config "$SLOW"
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+jit() {
+  local t=0 f
+  for f in /proc/$APP_PID/task/*; do
+    case "$(cat "$f/comm" 2>/dev/null)" in C1*|C2*) t=$((t + $(awk '{print $14 + $15}' "$f/stat")));; esac
+  done
+  echo $t
+}
+machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy idle
+echo "| window | logins/s | ratio | p50 | p99 | non-2xx | service / JIT CPU per login | stand-in CPU per call | machine busy / idle ticks |"
+echo "|---|---|---|---|---|---|---|---|---|"
+HZ=$(getconf CLK_TCK)
+for w in $(seq 1 "$WINDOWS"); do
+  d=$(data "window-$w" 60000)
+  [ -n "${ASYNC_PROFILER:-}" ] && jcmd $APP_PID JVMTI.agent_load "$ASYNC_PROFILER" '"start,event=cpu,interval=1ms,threads"' >/dev/null
+  a0=$(ticks $APP_PID); j0=$(jit); s0=$(ticks $SLOW_PID); read -r b0 i0 < <(machine)
+  wrk -t2 -c"$C" -d10s --latency -s src/bench/wrk-lines.lua "$URL" -- "$d/login-bodies.txt" login 2 > "$OUT/window-$w.txt"
+  a1=$(ticks $APP_PID); j1=$(jit); s1=$(ticks $SLOW_PID); read -r b1 i1 < <(machine)
+  [ -n "${ASYNC_PROFILER:-}" ] && jcmd $APP_PID JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,file=$PWD/$OUT/window-$w.collapsed,collapsed\"" >/dev/null
+  n=$(awk '/requests in/ {print $1}' "$OUT/window-$w.txt")
+  us() { echo $(( $1 * 1000000 / HZ / n )); }
+  echo "| $w | $(rps "$OUT/window-$w.txt") | $(awk -v a="$(rps "$OUT/window-$w.txt")" -v b="$direct" 'BEGIN {printf "%.2f", a / b}') |" \
+    "$(awk '$1 == "50%" {print $2}' "$OUT/window-$w.txt") | $(awk '$1 == "99%" {print $2}' "$OUT/window-$w.txt") |" \
+    "$(awk '/Non-2xx/ {print $5}' "$OUT/window-$w.txt" | grep . || echo 0) |" \
+    "$(us $(( a1 - a0 - (j1 - j0) ))) / $(us $(( j1 - j0 ))) µs | $(us $(( s1 - s0 ))) µs | $(( b1 - b0 )) / $(( i1 - i0 )) |"
+done
