@@ -42,8 +42,8 @@ start "from another directory" "$ELSEWHERE" "$APP/app.aot" "$APP/quarkus-run.jar
 cp -rp "$APP" "$ELSEWHERE/app" # -p: the JVM checks the jars' sizes and times
 start "copied elsewhere" "$ELSEWHERE" "$ELSEWHERE/app/app.aot" "$ELSEWHERE/app/quarkus-run.jar"
 # deploy/container/Dockerfile.jvm runs this at build time, so that an image never ships a cache its JVM ignores.
-(cd "$ELSEWHERE/app" && "$JAVA25" -XX:AOTCache=app.aot -XX:AOTMode=on -XX:+UseSerialGC -XX:MaxRAM=256m \
-  -XX:MaxRAMPercentage=22 -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -jar quarkus-run.jar login --help \
-  > /dev/null) \
+CHECK_FLAGS="$("$(dirname "$0")/container-flags.sh" check)"
+# shellcheck disable=SC2086
+(cd "$ELSEWHERE/app" && "$JAVA25" -XX:AOTCache=app.aot $CHECK_FLAGS -jar quarkus-run.jar login --help > /dev/null) \
   || { echo "aot check: the Dockerfile's build-time check refused the cache" >&2; exit 1; }
 echo "aot check: the Dockerfile's build-time check accepts the copied cache"
