@@ -16,11 +16,10 @@ OUT=target/bench-early; PORT=18400; ROOT=bench-root-token-0123456789
 [ -s "$APP/app.aot" ] || { echo "no $APP/app.aot: ./mvnw package -DskipTests -Daot" >&2; exit 1; }
 rm -rf "$OUT" && mkdir -p "$OUT"
 CP="target/test-classes:target/classes:$APP/lib/main/*"
-java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts.port" > "$OUT/sts.log" 2>&1 &
-STS_PID=$!; APP_PID=
-trap 'kill $STS_PID ${APP_PID:-} 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && break; sleep 0.1; done
-STS="http://127.0.0.1:$(cat "$OUT/sts.port")"; URL="http://127.0.0.1:$PORT"
+# shellcheck source=src/bench/service.sh
+. src/bench/service.sh
+stand_in sts
+STS=$STAND_IN_URL; URL="http://127.0.0.1:$PORT"
 
 run() { # NAME JAVA FLAGS...
   local name=$1; shift

@@ -12,11 +12,10 @@ OUT=target/bench-lookup; PORT=18300; ROOT=bench-root-token-0123456789
 rm -rf "$OUT" && mkdir -p "$OUT"
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 CP="target/test-classes:target/classes:$AFTER/lib/main/*"
-java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts.port" > "$OUT/sts.log" 2>&1 &
-STS_PID=$!; APP_PID=
-trap 'kill $STS_PID ${APP_PID:-} 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && break; sleep 0.1; done
-STS="http://127.0.0.1:$(cat "$OUT/sts.port")"; URL="http://127.0.0.1:$PORT"
+# shellcheck source=src/bench/service.sh
+. src/bench/service.sh
+stand_in sts
+STS=$STAND_IN_URL; URL="http://127.0.0.1:$PORT"
 java -cp "$CP" io.alicloudauth.bench.BenchTools data 16 "$OUT/data" >/dev/null
 LINE=0
 

@@ -12,14 +12,11 @@ APP_DIR=$(cd "$1" && pwd); LOGINS=$2; C=$3; shift 3
 OUT=target/bench-memory; rm -rf "$OUT"; mkdir -p "$OUT"
 PORT=${BENCH_PORT:-18400}; ROOT=bench-root-token-0123456789; URL=http://127.0.0.1:$PORT
 CP="target/test-classes:target/classes:$APP_DIR/lib/main/*"
-java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts.port" > "$OUT/sts.log" 2>&1 &
-STS_PID=$!; APP_PID=
-trap 'kill $STS_PID ${APP_PID:-} 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && break; sleep 0.1; done
-STS=http://127.0.0.1:$(cat "$OUT/sts.port")
-java -cp "$CP" io.alicloudauth.bench.BenchTools data "$((LOGINS + 2000))" "$OUT/data" >/dev/null
 # shellcheck source=src/bench/service.sh
 . src/bench/service.sh
+stand_in sts
+STS=$STAND_IN_URL
+java -cp "$CP" io.alicloudauth.bench.BenchTools data "$((LOGINS + 2000))" "$OUT/data" >/dev/null
 start_service "$APP_DIR" "$@"
 echo "ready_ms=$READY_MS rss_after_start=$(ps -o rss= -p $APP_PID | awk '{print int($1/1024)}') MiB"
 curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$STS\"}" "$URL/v1/auth/alicloud/config"

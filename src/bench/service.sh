@@ -1,4 +1,18 @@
-# Sourced by src/bench/memory.sh and windows.sh (from the project's root, with OUT, PORT and ROOT set):
+# Sourced by the src/bench scripts (from the project's root, with OUT, CP, PORT and ROOT set).
+# stand_in NAME [DELAY_MS] starts the STS stand-in (BenchTools sts: real signature, nonce and timestamp checks),
+# answering after DELAY_MS if given, its port file and log under $OUT/NAME.*, and waits until it listens;
+# STAND_IN_PID is its process, STAND_IN_URL its address. Every stand-in and the service (APP_PID) are stopped when
+# the script exits.
+STAND_INS=; APP_PID=
+trap 'kill $STAND_INS ${APP_PID:-} 2>/dev/null || true' EXIT
+stand_in() {
+  java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/$1.port" ${2:+"$2"} > "$OUT/$1.log" 2>&1 &
+  STAND_IN_PID=$!
+  STAND_INS="$STAND_INS $STAND_IN_PID"
+  for _ in $(seq 1 100); do [ -s "$OUT/$1.port" ] && break; sleep 0.1; done
+  STAND_IN_URL="http://127.0.0.1:$(cat "$OUT/$1.port")"
+}
+
 # start_service APP_DIR JAVA [flags...] starts APP_DIR's quarkus-run.jar on a fresh H2 file under $OUT, rate limits
 # off, and waits for its first ready probe; APP_PID is its process, READY_MS the time that took.
 start_service() {

@@ -13,15 +13,10 @@ OUT=target/bench-windows; rm -rf "$OUT"; mkdir -p "$OUT"
 PORT=${BENCH_PORT:-18300}; ROOT=bench-root-token-0123456789; URL=http://127.0.0.1:$PORT
 C=${C:-32}; WINDOWS=${WINDOWS:-6}; DELAY=${BENCH_STS_DELAY:-20}
 CP="target/test-classes:target/classes:$APP_DIR/lib/main/*"
-java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/sts.port" > "$OUT/sts.log" 2>&1 &
-STS_PID=$!
-java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/slow.port" "$DELAY" > "$OUT/slow.log" 2>&1 &
-SLOW_PID=$!; APP_PID=
-trap 'kill $STS_PID $SLOW_PID ${APP_PID:-} 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ -s "$OUT/sts.port" ] && [ -s "$OUT/slow.port" ] && break; sleep 0.1; done
-STS=http://127.0.0.1:$(cat "$OUT/sts.port"); SLOW=http://127.0.0.1:$(cat "$OUT/slow.port")
 # shellcheck source=src/bench/service.sh
 . src/bench/service.sh
+stand_in sts; STS=$STAND_IN_URL
+stand_in slow "$DELAY"; SLOW_PID=$STAND_IN_PID; SLOW=$STAND_IN_URL
 start_service "$APP_DIR" "$@"
 config() { curl -sf -X POST -H "X-Vault-Token: $ROOT" -d "{\"sts_endpoint\":\"$1\"}" "$URL/v1/auth/alicloud/config"; }
 config "$STS"
