@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.alicloudauth.api.ApiException;
 import io.alicloudauth.api.Cidrs;
+import io.alicloudauth.api.GroupCommit;
 import io.alicloudauth.api.Transactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,6 +38,9 @@ public class TokenService {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> issuedCounters = new ConcurrentHashMap<>();
+
+    /** Concurrent logins' tokens, committed together (at most 64 in one transaction). */
+    private final GroupCommit<Token> inserts = new GroupCommit<>(TokenService::insertAll, TokenService::insertOne, 64);
 
     public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, WriteThroughTokens writeThrough,
             BatchTokens batch, MeterRegistry registry) {
@@ -93,11 +97,21 @@ public class TokenService {
         token.period = request.period();
         token.numUses = request.numUses();
         token.boundCidrs = String.join(",", request.boundCidrs());
+        inserts.write(token);
+        return authView(token, clientToken, life.ttl());
+    }
+
+    /** New tokens in one transaction: all or none. */
+    static void insertAll(List<Token> tokens) {
+        QuarkusTransaction.requiringNew().run(() -> Token.persist(tokens));
+    }
+
+    /** A new token in its own transaction, tried again on a conflict as every write is. */
+    static void insertOne(Token token) {
         Transactions.write(() -> {
             token.persist();
             return token;
         });
-        return authView(token, clientToken, life.ttl());
     }
 
     /** Takes back a token this service just issued (locally or in Vault), when its login cannot complete. */
