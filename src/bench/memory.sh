@@ -3,7 +3,8 @@
 # flags on a fresh H2 file, sends LOGINS logins at concurrency C against the STS stand-in (each its own signed
 # request), and prints the time to ready, logins/s, non-2xx, RSS at the end and at its peak (sampled every 0.2 s), and
 # the largest mappings (the AOT cache, anonymous memory, malloc's heap, libjvm). NMT=1 adds the JVM's own summary
-# (start the JVM with -XX:NativeMemoryTracking=summary), HISTO=1 the live heap's total. Run after ./mvnw package.
+# (start the JVM with -XX:NativeMemoryTracking=summary), HISTO=1 the live heap's total and its
+# largest classes (all of them in target/bench-memory/histogram.txt). Run after ./mvnw package.
 #   src/bench/memory.sh target/quarkus-app 20000 32 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java -XX:AOTCache=app.aot \
 #     -XX:MaxRAM=256m $(src/aot/container-flags.sh)
 set -euo pipefail
@@ -34,7 +35,11 @@ kill $SAMPLER 2>/dev/null || true
 echo "logins_per_s=$(( LOGINS * 1000000000 / ($(date +%s%N) - t1) )) non_2xx=$(awk '/Non-2xx/ {print $5}' "$OUT/wrk.txt" | grep . || echo 0)" \
   "rss_end=$(ps -o rss= -p $APP_PID | awk '{print int($1/1024)}') MiB rss_peak=$(sort -n "$OUT/rss.txt" | tail -1 | awk '{print int($1/1024)}') MiB" \
   "out_of_memory=$(grep -c OutOfMemoryError "$OUT/app.log" || true)"
-[ -n "${HISTO:-}" ] && jcmd $APP_PID GC.class_histogram | tail -1 | awk '{printf "live heap after a full collection: %d KiB\n", $3/1024}'
+if [ -n "${HISTO:-}" ]; then
+  jcmd $APP_PID GC.class_histogram > "$OUT/histogram.txt"
+  tail -1 "$OUT/histogram.txt" | awk '{printf "live heap after a full collection: %d KiB; largest:\n", $3/1024}'
+  sed -n '4,15p' "$OUT/histogram.txt"
+fi
 [ -n "${NMT:-}" ] && jcmd $APP_PID VM.native_memory summary | grep -E "^-|Total" | grep -v "^ *(" | sed 's/(reserved=[0-9]*KB, //'
 awk '/^[0-9a-f]+-[0-9a-f]+ /{name=$6; if (name == "") name="[anonymous]"} /^Rss:/{rss[name]+=$2}
      END {for (k in rss) if (rss[k] > 2048) printf "%8d KiB %s\n", rss[k], k}' /proc/$APP_PID/smaps | sort -rn | head -6
