@@ -52,6 +52,14 @@ class H2StoreTest {
         }
     }
 
+    @Test
+    void thePageCacheIsSizedToTheHeap() {
+        assertEquals(1792, H2Store.cacheSizeKb(56L << 20), "the container's 56 MiB heap: under 2 MiB of pages");
+        assertEquals(1024, H2Store.cacheSizeKb(16L << 20), "never under 1 MiB");
+        assertEquals(16 * 1024, H2Store.cacheSizeKb(4L << 30), "never over 16 MiB");
+        assertEquals(8 * 1024, H2Store.cacheSizeKb(256L << 20));
+    }
+
     /** Commits ROWS token-like rows one by one; returns the size of the file while still open (closing compacts). */
     private long fill(Path base, boolean housekeeping) throws SQLException, IOException {
         try (Connection connection = open(base); Statement statement = connection.createStatement()) {
