@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -41,8 +42,8 @@ import io.quarkus.scheduler.Scheduled;
  * after 90,000 logins, measured). So this bean does H2's housekeeping itself, as H2's background thread would:
  * rewrite sparse chunks, move chunks to close gaps, and {@code RETENTION_TIME 0} so that freed space is reused at
  * once rather than after 45 seconds; every second (the scheduler's shortest period). It also forces the file to
- * disk ({@code fsync}) on the same schedule, which H2
- * never does between checkpoints. Runs before anything writes, whatever JDBC URL the operator gives; does nothing
+ * disk ({@code fsync}) on the same schedule, which H2 never does between checkpoints, and sizes H2's page cache to
+ * the heap ({@link #cacheSizeKb}). Runs before anything writes, whatever JDBC URL the operator gives; does nothing
  * on PostgreSQL or an in-memory H2.
  */
 @ApplicationScoped
@@ -64,7 +65,7 @@ public class H2Store {
             AuthSettings settings) {
         this.dataSource = dataSource;
         this.file = databaseFile(jdbcUrl);
-        this.urlSetsCacheSize = jdbcUrl.toUpperCase(java.util.Locale.ROOT).contains(";CACHE_SIZE=");
+        this.urlSetsCacheSize = jdbcUrl.toUpperCase(Locale.ROOT).contains(";CACHE_SIZE=");
         this.strict = settings.strict();
     }
 
@@ -178,7 +179,6 @@ public class H2Store {
         }
     }
 
-    /** One round of what H2's background thread does when the store is busy, then an fsync. */
     /**
      * H2's page cache in KiB for a heap of {@code maxHeap} bytes: 1/32 of it, from 1 to 16 MiB. H2's own choice is
      * larger, and under a small heap its churn is what fills the old generation: with the container's 56 MiB heap
@@ -190,6 +190,7 @@ public class H2Store {
         return Math.max(1024, Math.min(16 * 1024, maxHeap / 32 / 1024));
     }
 
+    /** One round of what H2's background thread does when the store is busy, then an fsync. */
     static void housekeeping(MVStore store) {
         if (store.isClosed()) {
             return;

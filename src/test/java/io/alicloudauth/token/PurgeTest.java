@@ -140,7 +140,8 @@ public class PurgeTest {
         });
     }
 
-    private static Token token(String hash, long expires) {
+    /** A stored token's row as the service writes it (TokenInsertsTest uses it too). */
+    static Token token(String hash, long expires) {
         Token t = new Token();
         t.tokenHash = hash;
         t.accessor = "acc-" + hash;

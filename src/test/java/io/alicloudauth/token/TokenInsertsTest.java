@@ -20,21 +20,8 @@ import io.quarkus.test.junit.QuarkusTest;
 public class TokenInsertsTest {
 
     private static Token token(String accessor) {
-        Token t = new Token();
-        t.tokenHash = Secrets.hash(Secrets.newToken("hvs."));
+        Token t = PurgeTest.token(Secrets.hash(Secrets.newToken("hvs.")), Instant.now().getEpochSecond() + 60);
         t.accessor = accessor;
-        t.roleName = "dev-role";
-        t.policies = "default";
-        t.meta = "{}";
-        t.displayName = "alicloud-test";
-        t.entityId = "entity";
-        t.tokenType = "service";
-        t.renewable = true;
-        t.creationTime = Instant.now().getEpochSecond();
-        t.creationTtl = 60;
-        t.expireTime = t.creationTime + 60;
-        t.maxExpireTime = t.creationTime + 60;
-        t.boundCidrs = "";
         return t;
     }
 
