@@ -9,8 +9,8 @@
 #   - per store: service CPU per service-token login, per batch-token login, per lookup-self and per identity token
 #     (RS256 and ES256), one request at a time after the warm-up, JIT compiler threads counted apart (src/bench/cpu.sh);
 #   - start to first ready probe of the plain jar (Java 17) and the fast-start artifact (JDK 25 + app.aot, from its
-#     directory and from another one), and the RSS (at the end and at its peak) of the fast-start artifact over 20,000
-#     logins at concurrency 32 under -XX:MaxRAM=256m with deploy/container/Dockerfile.jvm's flags, every status counted.
+#     directory and from another one), and the RSS (at the end and at its peak) of the fast-start artifact over
+#     BENCH_SMALL_LOGINS (40,000) logins at concurrency 32 under -XX:MaxRAM=256m with deploy/container/Dockerfile.jvm's flags, every status counted.
 # Prints Markdown (also target/bench/results.md). Needs root for apt-get (wrk) and PostgreSQL.
 #   BENCH_WARMUP (20000 logins), BENCH_DURATION (8s), BENCH_CONCURRENCY ("1 8 32"), JAVA25 (Temurin 25's java),
 #   BENCH_BASELINE: the target/quarkus-app of an earlier build, measured the same way on H2 as "h2 (baseline)", so
@@ -273,9 +273,11 @@ if grep -q "\[error" "$OUT/app-start-aot-1.log"; then
   echo "the AOT cache was refused:" >&2; grep "\[error" "$OUT/app-start-aot-1.log" >&2
 fi
 
-# The fast-start artifact under the container's memory limit: 20,000 logins at concurrency 32, every status counted,
-# the RSS sampled every 0.2 s (its peak is what a memory limit kills on). BENCH_SMALL_BASELINE_FLAGS: earlier flags,
-# measured the same way first (side by side in one run).
+# The fast-start artifact under the container's memory limit: BENCH_SMALL_LOGINS (40,000) logins at concurrency 32,
+# every status counted, the RSS sampled every 0.2 s (its peak is what a memory limit kills on; 20,000 hid a heap
+# that thrashed once the load lasted). BENCH_SMALL_BASELINE_FLAGS: earlier flags, measured the same way first (side
+# by side in one run).
+SMALL_LOGINS="${BENCH_SMALL_LOGINS:-40000}"
 # small_run NAME LABEL FLAGS... -> a row for the figures table
 small_run() {
   local name=$1 label=$2; shift 2
@@ -286,10 +288,11 @@ small_run() {
   setup > /dev/null
   ( while kill -0 "$APP_PID" 2>/dev/null; do ps -o rss= -p "$APP_PID" || true; sleep 0.2; done ) > "$OUT/$RUN-rss.txt" &
   local sampler=$! d wrk_pid t0 sent bad rss peak ooms
-  d=$(data "$RUN" 22000) # more lines than logins: wrk-lines-once.lua never sends one twice
+  d=$(data "$RUN" $((SMALL_LOGINS + 2000))) # more lines than logins: wrk-lines-once.lua never sends one twice
   rm -f "$OUT/$RUN-done".*
   t0=$(date +%s%N)
-  wrk -t2 -c32 -d900s -s src/bench/wrk-lines-once.lua "$URL" -- "$d/login-bodies.txt" login 2 20000 "$OUT/$RUN-done" \
+  wrk -t2 -c32 -d900s -s src/bench/wrk-lines-once.lua "$URL" -- "$d/login-bodies.txt" login 2 "$SMALL_LOGINS" \
+    "$OUT/$RUN-done" \
     > "$OUT/$RUN.txt" 2>&1 &
   wrk_pid=$!
   until [ -e "$OUT/$RUN-done.0" ] && [ -e "$OUT/$RUN-done.1" ]; do kill -0 $wrk_pid 2>/dev/null || break; sleep 0.2; done
