@@ -167,7 +167,8 @@ public class StsClient {
             return "";
         }
         InputStream in = response.readEntity(InputStream.class);
-        if (response.getLength() > MAX_RESPONSE_BYTES) {
+        int declared = response.getLength(); // -1: not declared (chunked)
+        if (declared > MAX_RESPONSE_BYTES) {
             abort(in);
             throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
         }
@@ -180,8 +181,7 @@ public class StsClient {
         try {
             // read as much as the answer declares (STS's is under 1 KiB), else up to the cap: asked for the cap,
             // readNBytes takes a 16 KiB buffer for every login (7% of the bytes a login allocated)
-            long declared = response.getLength();
-            byte[] body = in.readNBytes(declared >= 0 ? (int) declared + 1 : MAX_RESPONSE_BYTES + 1);
+            byte[] body = in.readNBytes(declared >= 0 ? declared + 1 : MAX_RESPONSE_BYTES + 1);
             if (body.length > MAX_RESPONSE_BYTES) {
                 abort(in);
                 throw ApiException.badGateway("STS answered with an oversized body (HTTP " + status + ")");
