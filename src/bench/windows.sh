@@ -31,29 +31,22 @@ wrk -t2 -c"$C" -d10s -s src/bench/wrk-lines.lua "$SLOW" -- "$d/sts-paths.txt" st
 direct=$(rps "$OUT/direct.txt")
 echo "warm-up: $(rps "$OUT/warm.txt") logins/s at 4 against the instant stand-in; the ${DELAY} ms stand-in called directly at $C: $direct/s"
 config "$SLOW"
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-jit() {
-  local t=0 f
-  for f in /proc/$APP_PID/task/*; do
-    case "$(cat "$f/comm" 2>/dev/null)" in C1*|C2*) t=$((t + $(awk '{print $14 + $15}' "$f/stat")));; esac
-  done
-  echo $t
-}
+# src/bench/cpu.sh PID -> service and JIT CPU in ms (the JIT threads found by their comm, which holds a space)
+cpu() { src/bench/cpu.sh "$1"; }
 machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy idle
 echo "| window | logins/s | ratio | p50 | p99 | non-2xx | service / JIT CPU per login | stand-in CPU per call | machine busy / idle ticks |"
 echo "|---|---|---|---|---|---|---|---|---|"
-HZ=$(getconf CLK_TCK)
 for w in $(seq 1 "$WINDOWS"); do
   d=$(data "window-$w" 60000)
   [ -n "${ASYNC_PROFILER:-}" ] && jcmd $APP_PID JVMTI.agent_load "$ASYNC_PROFILER" '"start,event=cpu,interval=1ms,threads"' >/dev/null
-  a0=$(ticks $APP_PID); j0=$(jit); s0=$(ticks $SLOW_PID); read -r b0 i0 < <(machine)
+  read -r a0 j0 < <(cpu $APP_PID); read -r s0 sj0 < <(cpu $SLOW_PID); read -r b0 i0 < <(machine)
   wrk -t2 -c"$C" -d10s --latency -s src/bench/wrk-lines.lua "$URL" -- "$d/login-bodies.txt" login 2 > "$OUT/window-$w.txt"
-  a1=$(ticks $APP_PID); j1=$(jit); s1=$(ticks $SLOW_PID); read -r b1 i1 < <(machine)
+  read -r a1 j1 < <(cpu $APP_PID); read -r s1 sj1 < <(cpu $SLOW_PID); read -r b1 i1 < <(machine)
   [ -n "${ASYNC_PROFILER:-}" ] && jcmd $APP_PID JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,file=$PWD/$OUT/window-$w.collapsed,collapsed\"" >/dev/null
   n=$(awk '/requests in/ {print $1}' "$OUT/window-$w.txt")
-  us() { echo $(( $1 * 1000000 / HZ / n )); }
+  us() { echo $(( $1 * 1000 / n )); } # ms in all -> µs per login
   echo "| $w | $(rps "$OUT/window-$w.txt") | $(awk -v a="$(rps "$OUT/window-$w.txt")" -v b="$direct" 'BEGIN {printf "%.2f", a / b}') |" \
     "$(awk '$1 == "50%" {print $2}' "$OUT/window-$w.txt") | $(awk '$1 == "99%" {print $2}' "$OUT/window-$w.txt") |" \
     "$(awk '/Non-2xx/ {print $5}' "$OUT/window-$w.txt" | grep . || echo 0) |" \
-    "$(us $(( a1 - a0 - (j1 - j0) ))) / $(us $(( j1 - j0 ))) µs | $(us $(( s1 - s0 ))) µs | $(( b1 - b0 )) / $(( i1 - i0 )) |"
+    "$(us $(( a1 - a0 ))) / $(us $(( j1 - j0 ))) µs | $(us $(( s1 + sj1 - s0 - sj0 ))) µs | $(( b1 - b0 )) / $(( i1 - i0 )) |"
 done
