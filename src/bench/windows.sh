@@ -4,14 +4,15 @@
 # instant stand-in, measures the delayed stand-in directly, then WINDOWS (6) windows of 10 s at C (32) in flight
 # through the service. Per window: logins/s, p50/p99, the service's CPU and its JIT threads' per login, the stand-in's
 # CPU per call, and the machine's busy and idle ticks (is it CPU-bound?). ASYNC_PROFILER=<libasyncProfiler.so>
-# (tools.profiler:async-profiler on Maven Central carries it) writes each window's CPU profile, collapsed stacks.
+# (tools.profiler:async-profiler on Maven Central carries it) writes each window's CPU profile, collapsed stacks;
+# PROFILE_EVENT=wall,interval=2ms a wall-clock one instead (where threads wait).
 #   src/bench/windows.sh target/quarkus-app java -XX:-UseDynamicNumberOfCompilerThreads
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 APP_DIR=$(cd "$1" && pwd); shift
 OUT=target/bench-windows; rm -rf "$OUT"; mkdir -p "$OUT"
 PORT=${BENCH_PORT:-18300}; ROOT=bench-root-token-0123456789; URL=http://127.0.0.1:$PORT
-C=${C:-32}; WINDOWS=${WINDOWS:-6}; DELAY=${BENCH_STS_DELAY:-20}
+C=${C:-32}; WINDOWS=${WINDOWS:-6}; DELAY=${BENCH_STS_DELAY:-20}; PROFILE_EVENT=${PROFILE_EVENT:-cpu,interval=1ms}
 CP="target/test-classes:target/classes:$APP_DIR/lib/main/*"
 # shellcheck source=src/bench/service.sh
 . src/bench/service.sh
@@ -38,7 +39,7 @@ echo "| window | logins/s | ratio | p50 | p99 | non-2xx | service / JIT CPU per 
 echo "|---|---|---|---|---|---|---|---|---|"
 for w in $(seq 1 "$WINDOWS"); do
   d=$(data "window-$w" 60000)
-  [ -n "${ASYNC_PROFILER:-}" ] && jcmd $APP_PID JVMTI.agent_load "$ASYNC_PROFILER" '"start,event=cpu,interval=1ms,threads"' >/dev/null
+  [ -n "${ASYNC_PROFILER:-}" ] && jcmd $APP_PID JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=$PROFILE_EVENT,threads\"" >/dev/null
   read -r a0 j0 < <(cpu $APP_PID); read -r s0 sj0 < <(cpu $SLOW_PID); read -r b0 i0 < <(machine)
   wrk -t2 -c"$C" -d10s --latency -s src/bench/wrk-lines.lua "$URL" -- "$d/login-bodies.txt" login 2 > "$OUT/window-$w.txt"
   read -r a1 j1 < <(cpu $APP_PID); read -r s1 sj1 < <(cpu $SLOW_PID); read -r b1 i1 < <(machine)
