@@ -58,12 +58,19 @@ public final class GroupCommit<T> {
         boolean interrupted = false;
         while (!mine.done) {
             if (committing.tryLock()) {
+                List<Pending<T>> written = new ArrayList<>();
                 try {
                     while (!mine.done) {
-                        commitWaiting(); // a full batch ahead of mine may leave mine for the next round
+                        commitWaiting(written); // a full batch ahead of mine may leave mine for the next round
                     }
                 } finally {
                     committing.unlock();
+                    // woken after the lock is released: waking a thread is a system call, and the lock is for writing
+                    for (Pending<T> p : written) {
+                        if (p != mine) {
+                            LockSupport.unpark(p.writer);
+                        }
+                    }
                     // rows that came while this commit ran: one of their writers commits them next
                     Pending<T> next = waiting.peek();
                     if (next != null) {
@@ -85,18 +92,20 @@ public final class GroupCommit<T> {
         }
     }
 
-    private void commitWaiting() {
+    /** Commits what is waiting (at most a batch); every row taken, written or failed, ends up in {@code taken}. */
+    private void commitWaiting(List<Pending<T>> taken) {
         List<Pending<T>> batch = new ArrayList<>();
         for (Pending<T> p; batch.size() < maxBatch && (p = waiting.poll()) != null;) {
             batch.add(p);
         }
+        taken.addAll(batch);
         try {
             if (batch.size() > 1) {
                 List<T> rows = new ArrayList<>(batch.size());
                 batch.forEach(p -> rows.add(p.row));
                 try {
                     writeAll.accept(rows);
-                    batch.forEach(GroupCommit::finish);
+                    batch.forEach(p -> p.done = true);
                     return;
                 } catch (RuntimeException e) {
                     // rolled back as a whole: each row again on its own, so one bad row fails only its own writer
@@ -108,23 +117,16 @@ public final class GroupCommit<T> {
                 } catch (RuntimeException e) {
                     p.failure = e;
                 }
-                finish(p);
+                p.done = true;
             }
         } finally {
             // an Error on the way: no writer in this batch may wait for ever
             for (Pending<T> p : batch) {
                 if (!p.done) {
                     p.failure = new IllegalStateException("the write was interrupted by an error");
-                    finish(p);
+                    p.done = true;
                 }
             }
-        }
-    }
-
-    private static void finish(Pending<?> p) {
-        p.done = true;
-        if (p.writer != Thread.currentThread()) {
-            LockSupport.unpark(p.writer);
         }
     }
 }
