@@ -10,7 +10,8 @@
 #     (RS256 and ES256), one request at a time after the warm-up, JIT compiler threads counted apart (src/bench/cpu.sh);
 #   - start to first ready probe of the plain jar (Java 17) and the fast-start artifact (JDK 25 + app.aot, from its
 #     directory and from another one), and the RSS (at the end and at its peak) of the fast-start artifact over
-#     BENCH_SMALL_LOGINS (40,000) logins at concurrency 32 under -XX:MaxRAM=256m with deploy/container/Dockerfile.jvm's flags, every status counted.
+#     BENCH_SMALL_LOGINS (40,000) logins at concurrency 32 under -XX:MaxRAM=256m with
+#     deploy/container/Dockerfile.jvm's flags, every status counted.
 # Prints Markdown (also target/bench/results.md). Needs root for apt-get (wrk) and PostgreSQL.
 #   BENCH_WARMUP (20000 logins), BENCH_DURATION (8s), BENCH_CONCURRENCY ("1 8 32"), JAVA25 (Temurin 25's java),
 #   BENCH_BASELINE: the target/quarkus-app of an earlier build, measured the same way on H2 as "h2 (baseline)", so
