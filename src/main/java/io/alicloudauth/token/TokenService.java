@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +23,7 @@ import io.alicloudauth.api.GroupCommit;
 import io.alicloudauth.api.Transactions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** Issues, authenticates, renews, looks up and revokes tokens. The only code that touches {@link Token}. */
@@ -38,6 +40,7 @@ public class TokenService {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> issuedCounters = new ConcurrentHashMap<>();
+    private final Timer writes;
 
     /** Concurrent logins' tokens, committed together (at most 64 in one transaction). */
     private final GroupCommit<Token> inserts = new GroupCommit<>(TokenService::insertAll, TokenService::insertOne, 64);
@@ -45,6 +48,10 @@ public class TokenService {
     public TokenService(ObjectMapper json, RenewalCheck renewalCheck, RootToken root, WriteThroughTokens writeThrough,
             BatchTokens batch, MeterRegistry registry) {
         this.registry = registry;
+        this.writes = Timer.builder("alicloud_auth_token_writes")
+                .description("How long a login waited for its token to be stored: its commit, which concurrent"
+                        + " logins' tokens share, and any wait for the one before it")
+                .register(registry);
         this.json = json;
         this.renewalCheck = renewalCheck;
         this.root = root;
@@ -97,7 +104,9 @@ public class TokenService {
         token.period = request.period();
         token.numUses = request.numUses();
         token.boundCidrs = String.join(",", request.boundCidrs());
+        long start = System.nanoTime();
         inserts.write(token);
+        writes.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return authView(token, clientToken, life.ttl());
     }
 

@@ -59,6 +59,9 @@ public class MetricsTest {
         assertMoved(before, after, 1, "alicloud_auth_sts_calls_seconds_count", "result=\"garbage\"");
         assertMoved(before, after, 1, "alicloud_auth_sts_calls_seconds_count", "result=\"5xx\"");
         assertMoved(before, after, 1, "alicloud_auth_tokens_issued_total", "type=\"service\"");
+        assertMoved(before, after, 1, "alicloud_auth_token_writes_seconds_count"); // the one stored token
+        assertTrue(Metrics.value(after, "alicloud_auth_token_writes_seconds_sum")
+                > Metrics.value(before, "alicloud_auth_token_writes_seconds_sum"), "its wait is timed");
         assertEquals(0, Metrics.value(after, "alicloud_auth_sts_slots_in_use"));
         assertEquals(0, Metrics.value(after, "alicloud_auth_sts_slots_queued"));
         assertTrue(after.contains("alicloud_auth_purge_runs_total"), "the purge's meters are registered");

@@ -26,6 +26,7 @@ public final class BenchTools {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("sts")) {
             var sts = FakeStsResource.sts();
+            sts.recordNothing(); // sent hundreds of thousands of requests: keeping each would only grow its heap
             if (args.length > 2) {
                 sts.delay(java.time.Duration.ofMillis(Long.parseLong(args[2]))); // a realistic STS: milliseconds away
             }

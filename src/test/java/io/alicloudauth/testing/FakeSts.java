@@ -74,6 +74,8 @@ public final class FakeSts {
     private volatile Duration hang = Duration.ofSeconds(5);
     /** How long every answer waits before it is sent, as real STS takes milliseconds (the benchmark's stand-in). */
     private volatile Duration delay = Duration.ZERO;
+    /** Whether requests are kept for {@link #seen()}: the benchmark's stand-in, sent millions, keeps none. */
+    private volatile boolean recording = true;
 
     static {
         // Answer without Nagle's delay: otherwise headers and body leave in two segments and a client's delayed
@@ -121,6 +123,11 @@ public final class FakeSts {
         hang = duration;
     }
 
+    /** Keeps no record of what it is sent (the benchmark's stand-in): {@link #seen()} stays empty. */
+    public void recordNothing() {
+        recording = false;
+    }
+
     /** Every answer waits this long first (0: none). */
     public void delay(Duration duration) {
         delay = duration;
@@ -147,10 +154,12 @@ public final class FakeSts {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Map<String, String> query = decode(exchange.getRequestURI().getRawQuery());
-            Map<String, List<String>> headers = new HashMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
-            seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), query, headers,
-                    body.length));
+            if (recording) {
+                Map<String, List<String>> headers = new HashMap<>();
+                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), List.copyOf(v)));
+                seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), query, headers,
+                        body.length));
+            }
             if (!delay.isZero()) {
                 try {
                     Thread.sleep(delay.toMillis());
