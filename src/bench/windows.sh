@@ -4,9 +4,9 @@
 # instant stand-in, measures the delayed stand-in directly, then WINDOWS (6) windows of 10 s at C (32) in flight
 # through the service. Per window: logins/s, p50/p99, the mean latency as wrk saw it and as the service's own timers
 # did (the whole login, its STS call, the wait for its token's commit), the service's CPU and its JIT threads' per
-# login, the stand-in's CPU per call, and the machine's busy and idle ticks (is it CPU-bound?). ASYNC_PROFILER=<libasyncProfiler.so>
-# (tools.profiler:async-profiler on Maven Central carries it) writes each window's CPU profile, collapsed stacks;
-# PROFILE_EVENT=wall,interval=2ms a wall-clock one instead (where threads wait).
+# login, the stand-in's CPU per call, and the machine's busy and idle ticks (is it CPU-bound?).
+# ASYNC_PROFILER=<libasyncProfiler.so> (tools.profiler:async-profiler on Maven Central carries it) writes each
+# window's CPU profile, collapsed stacks; PROFILE_EVENT=wall,interval=2ms a wall-clock one instead (where threads wait).
 #   src/bench/windows.sh target/quarkus-app java -XX:-UseDynamicNumberOfCompilerThreads
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -61,7 +61,8 @@ for w in $(seq 1 "$WINDOWS"); do
   us() { echo $(( $1 * 1000 / n )); } # ms in all -> µs per login
   echo "| $w | $(rps "$OUT/window-$w.txt") | $(awk -v a="$(rps "$OUT/window-$w.txt")" -v b="$direct" 'BEGIN {printf "%.2f", a / b}') |" \
     "$(awk '$1 == "50%" {print $2}' "$OUT/window-$w.txt") | $(awk '$1 == "99%" {print $2}' "$OUT/window-$w.txt") |" \
-    "$(awk '$1 == "Latency" && $2 != "Distribution" {print $2}' "$OUT/window-$w.txt") / $(awk -v a="$ls0" -v b="$ls1" -v c="$lc0" -v d="$lc1" \
+    "$(awk '$1 == "Latency" && $2 != "Distribution" {print $2}' "$OUT/window-$w.txt") /" \
+    "$(awk -v a="$ls0" -v b="$ls1" -v c="$lc0" -v d="$lc1" \
       -v e="$ss0" -v f="$ss1" -v g="$sc0" -v h="$sc1" -v i="$ws0" -v j="$ws1" -v k="$wc0" -v l="$wc1" \
       'BEGIN {printf "%.2fms / %.2fms / %.2fms", (b - a) * 1000 / (d - c), (f - e) * 1000 / (h - g),
         (l > k ? (j - i) * 1000 / (l - k) : 0)}') |" \

@@ -74,7 +74,7 @@ public final class FakeSts {
     private volatile Duration hang = Duration.ofSeconds(5);
     /** How long every answer waits before it is sent, as real STS takes milliseconds (the benchmark's stand-in). */
     private volatile Duration delay = Duration.ZERO;
-    /** Whether requests are kept for {@link #seen()}: the benchmark's stand-in, sent millions, keeps none. */
+    /** Whether requests are kept for {@link #seen()}: the benchmark's stand-in, sent so many, keeps none. */
     private volatile boolean recording = true;
 
     static {
