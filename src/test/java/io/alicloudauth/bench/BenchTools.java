@@ -16,7 +16,8 @@ import io.alicloudauth.testing.FakeStsResource;
  * Helpers for {@code src/bench/run.sh} (not a test): {@code sts PORTFILE} runs the STS stand-in (the same
  * {@code FakeSts} the tests use: real signature, nonce and timestamp checks, no artificial delay) until killed,
  * writing its port to PORTFILE; {@code data N DIR} writes N distinct signed login bodies and N matching direct STS
- * request paths (one per line), since every signed request may be used once.
+ * request paths (one per line), since every signed request may be used once; {@code relay PORTFILE URL [worker]}
+ * runs {@link Relay}, the least any login service does, to measure what is left for the service on this machine.
  */
 public final class BenchTools {
 
@@ -53,8 +54,11 @@ public final class BenchTools {
                     paths.write(directUrl.substring(directUrl.indexOf("/?")) + "\n");
                 }
             }
+        } else if (args[0].equals("relay")) {
+            Relay.start(Path.of(args[1]), java.net.URI.create(args[2]), args.length > 3 && args[3].equals("worker"));
+            Thread.currentThread().join();
         } else {
-            throw new IllegalArgumentException("usage: sts PORTFILE [DELAY_MS] | data N DIR");
+            throw new IllegalArgumentException("usage: sts PORTFILE [DELAY_MS] | data N DIR | relay PORTFILE URL [worker]");
         }
     }
 }
