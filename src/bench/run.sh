@@ -15,6 +15,7 @@
 #     deploy/container/Dockerfile.jvm's flags, every status counted.
 # Prints Markdown (also target/bench/results.md). Needs root for apt-get (wrk) and PostgreSQL.
 #   BENCH_WARMUP (20000 logins), BENCH_DURATION (8s), BENCH_CONCURRENCY ("1 8 32"), JAVA25 (Temurin 25's java),
+#   BENCH_STS_DELAY (20 ms), BENCH_STS_ROUNDS (3; the 20 ms windows are 10 s each, after a warm-up of their own),
 #   BENCH_BASELINE: the target/quarkus-app of an earlier build, measured the same way on H2 as "h2 (baseline)", so
 #   that a change is shown against what it changed, in one run. BENCH_SMALL_BASELINE_FLAGS: earlier container flags,
 #   measured under the memory limit the same way, in the same run.

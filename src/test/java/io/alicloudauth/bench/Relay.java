@@ -1,5 +1,6 @@
 package io.alicloudauth.bench;
 
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -42,7 +44,7 @@ final class Relay extends AbstractVerticle {
         int loops = 2 * Runtime.getRuntime().availableProcessors();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(200));
         int port;
-        try (var probe = new java.net.ServerSocket(0)) { // a free port, then every instance on it (Vert.x shares it)
+        try (var probe = new ServerSocket(0)) { // a free port, then every instance on it (Vert.x shares it)
             port = probe.getLocalPort();
         }
         vertx.deployVerticle(() -> new Relay(target, worker, port), new DeploymentOptions().setInstances(loops))
@@ -51,7 +53,7 @@ final class Relay extends AbstractVerticle {
     }
 
     @Override
-    public void start(io.vertx.core.Promise<Void> started) {
+    public void start(Promise<Void> started) {
         client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(target.getHost())
                 .setDefaultPort(target.getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(256));
         vertx.createHttpServer().requestHandler(this::relay).listen(port, "127.0.0.1")
