@@ -236,7 +236,8 @@ for r in loop worker; do
   wrk -t2 -c4 -d20s -s src/bench/wrk-lines.lua "${RELAY_URL[$r]}" -- "$d/sts-paths.txt" sts 2 > /dev/null
 done
 LATENCY_ROWS=()
-# window LABEL CONCURRENCY URL MODE PID -> a row; DIRECT_RPS is its round's direct figure (set by a "direct" window)
+# window LABEL CONCURRENCY URL MODE PID -> a row; PID "-" is the stand-in called directly, whose figure (DIRECT_RPS)
+# the windows after it in its round are measured against
 window() {
   local label=$1 c=$2 url=$3 mode=$4 pid=$5 name d f s0=0 j0=0 s1=0 j1=0 n rps p50 p99 bad cpu workers=-
   name="slow-${label//[^a-z0-9]/}-$c-$RANDOM"
@@ -246,7 +247,7 @@ window() {
   read -r n rps p50 p99 bad < <(DURATION=10s measure "$name" "$c" -s src/bench/wrk-lines.lua "$url" -- "$d/$f" \
     "$mode" "$(threads "$c")")
   [ "$pid" != - ] && read -r s1 j1 < <(src/bench/cpu.sh "$pid")
-  [ "$label" = "${label#STS stand-in}" ] || DIRECT_RPS=$rps
+  [ "$pid" = - ] && DIRECT_RPS=$rps # nothing in front of the stand-in: the direct calls
   cpu=-; [ "$pid" != - ] && cpu="$(( (s1 - s0) * 1000 / n )) / $(( (j1 - j0) * 1000 / n )) µs"
   [ "$mode" = login ] && workers=$(grep -l '^executor-thread' /proc/"$pid"/task/*/comm 2>/dev/null | wc -l)
   LATENCY_ROWS+=("| $label | $c | $rps | $p50 | $p99 | $bad | $(awk -v a="$rps" -v b="$DIRECT_RPS" 'BEGIN {printf "%.2f", a / b}') | $cpu | $workers |")
