@@ -62,6 +62,12 @@ public class MetricsTest {
         assertMoved(before, after, 1, "alicloud_auth_token_writes_seconds_count"); // the one stored token
         assertTrue(Metrics.value(after, "alicloud_auth_token_writes_seconds_sum")
                 > Metrics.value(before, "alicloud_auth_token_writes_seconds_sum"), "its wait is timed");
+        // in buckets, so that stalls show apart from the mean: the one write lands in the last (+Inf) at least
+        assertMoved(before, after, 1, "alicloud_auth_token_writes_seconds_bucket", "le=\"+Inf\"");
+        for (String le : List.of("0.001", "0.005", "0.02", "0.1")) {
+            assertTrue(after.contains("alicloud_auth_token_writes_seconds_bucket{le=\"" + le + "\""),
+                    "a bucket at " + le + " s");
+        }
         assertEquals(0, Metrics.value(after, "alicloud_auth_sts_slots_in_use"));
         assertEquals(0, Metrics.value(after, "alicloud_auth_sts_slots_queued"));
         assertTrue(after.contains("alicloud_auth_purge_runs_total"), "the purge's meters are registered");
