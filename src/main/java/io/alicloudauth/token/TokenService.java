@@ -48,7 +48,7 @@ public class TokenService {
      * are stalls behind the store (H2's housekeeping holds its lock while it rewrites or moves chunks), and their
      * share is what a mean hides.
      */
-    static final Duration[] WRITE_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20),
+    private static final Duration[] WRITE_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(20),
             Duration.ofMillis(100)};
 
     /** Concurrent logins' tokens, committed together (at most 64 in one transaction). */
