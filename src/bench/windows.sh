@@ -6,6 +6,7 @@
 # did (the whole login, its STS call, the wait for its token's commit), the share of token writes that waited over
 # 20 ms (stalls behind the store: the timer's bucket), the service's CPU and its JIT threads' per
 # login, the stand-in's CPU per call, and the machine's busy and idle ticks (is it CPU-bound?).
+# At the end, the H2 file's size.
 # ASYNC_PROFILER=<libasyncProfiler.so> (tools.profiler:async-profiler on Maven Central carries it) writes each
 # window's CPU profile, collapsed stacks; PROFILE_EVENT=wall,interval=2ms a wall-clock one instead (where threads wait).
 #   src/bench/windows.sh target/quarkus-app java -XX:-UseDynamicNumberOfCompilerThreads
@@ -74,3 +75,5 @@ for w in $(seq 1 "$WINDOWS"); do
     "$(awk '/Non-2xx/ {print $5}' "$OUT/window-$w.txt" | grep . || echo 0) |" \
     "$(us $(( a1 - a0 ))) / $(us $(( j1 - j0 ))) µs | $(us $(( s1 + sj1 - s0 - sj0 ))) µs | $(( b1 - b0 )) / $(( i1 - i0 )) |"
 done
+read -r _ logins _ < <(timers)
+echo "H2 file after $logins logins (the warm-up's too): $(( $(stat -c %s "$OUT/h2/db.mv.db") / 1048576 )) MiB"
