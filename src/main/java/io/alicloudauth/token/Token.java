@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
-/** An issued token. The id is the SHA-256 of the token; the token itself is never stored. Times in epoch seconds. */
+/**
+ * An issued token. The id is the token's issue time and SHA-256 ({@link Secrets#key}); the token itself is never
+ * stored. Times in epoch seconds.
+ */
 @Entity
 @Table(name = "auth_token")
 public class Token extends PanacheEntityBase {

@@ -94,10 +94,10 @@ public class TokenService {
             return new AuthView(batch.seal(claims), "", policies, policies, request.metadata(), life.ttl(), false,
                     request.entityId(), "batch", true, null, 0);
         }
-        String clientToken = Secrets.newToken("hvs.");
+        String clientToken = Secrets.newServiceToken();
 
         Token token = new Token();
-        token.tokenHash = Secrets.hash(clientToken);
+        token.tokenHash = Secrets.key(clientToken);
         token.accessor = Secrets.newAccessor();
         token.roleName = request.roleName();
         token.policies = String.join(",", policies);
@@ -139,7 +139,7 @@ public class TokenService {
             return; // never stored; it expires on its own (and the caller never received it)
         }
         if (!writeThrough.revoke(auth.accessor())) {
-            QuarkusTransaction.requiringNew().run(() -> Token.deleteById(Secrets.hash(auth.clientToken())));
+            QuarkusTransaction.requiringNew().run(() -> Token.deleteById(Secrets.key(auth.clientToken())));
         }
     }
 
@@ -161,7 +161,7 @@ public class TokenService {
             }
             return new Session(token, presented, 0, false);
         }
-        String hash = Secrets.hash(presented);
+        String hash = Secrets.key(presented);
         long now = Instant.now().getEpochSecond();
         return QuarkusTransaction.requiringNew().call(() -> {
             Token token = Token.findById(hash);
@@ -201,7 +201,7 @@ public class TokenService {
         if (BatchTokens.isBatch(presented)) {
             return openBatch(presented);
         }
-        return live(QuarkusTransaction.requiringNew().call(() -> Token.<Token>findByIdOptional(Secrets.hash(presented))));
+        return live(QuarkusTransaction.requiringNew().call(() -> Token.<Token>findByIdOptional(Secrets.key(presented))));
     }
 
     public Optional<Token> byAccessor(String accessor) {

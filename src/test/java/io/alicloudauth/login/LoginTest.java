@@ -61,7 +61,7 @@ public class LoginTest {
     void workloadLogsInAndGetsARoleToken() {
         String token = login(SignedLogin.as(Callers.DEV).body()).statusCode(200)
                 .body("auth.client_token", startsWith("hvs."))
-                .body("auth.accessor.length()", equalTo(24))
+                .body("auth.accessor.length()", equalTo(35))
                 .body("auth.policies", contains("default", "dev", "ops"))
                 .body("auth.token_policies", contains("default", "dev", "ops"))
                 .body("auth.lease_duration", equalTo(3600))

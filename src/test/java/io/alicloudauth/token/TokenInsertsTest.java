@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 public class TokenInsertsTest {
 
     private static Token token(String accessor) {
-        Token t = PurgeTest.token(Secrets.hash(Secrets.newToken("hvs.")), Instant.now().getEpochSecond() + 60);
+        Token t = PurgeTest.token(Secrets.key(Secrets.newServiceToken()), Instant.now().getEpochSecond() + 60);
         t.accessor = accessor;
         return t;
     }
