@@ -40,7 +40,7 @@ import io.quarkus.scheduler.Scheduled;
  * stops its background thread, and with it all housekeeping: no chunk is ever rewritten or moved, the file grows by
  * tens of kilobytes per login and every commit gets dearer as the chunk list grows (2 GB and twice the CPU per login
  * after 90,000 logins, measured). So this bean does H2's housekeeping itself, as H2's background thread would:
- * rewrite sparse chunks, move chunks to close gaps, and {@code RETENTION_TIME 0} so that freed space is reused at
+ * rewrite sparse chunks, move chunks to close gaps (when the file is half empty), and {@code RETENTION_TIME 0} so that freed space is reused at
  * once rather than after 45 seconds; every second (the scheduler's shortest period). It also forces the file to
  * disk ({@code fsync}) on the same schedule, which H2 never does between checkpoints, and sizes H2's page cache to
  * the heap ({@link #cacheSizeKb}). Runs before anything writes, whatever JDBC URL the operator gives; does nothing
@@ -51,8 +51,14 @@ public class H2Store {
 
     private static final Logger LOG = Logger.getLogger(H2Store.class);
 
-    /** H2's own thresholds: below this file fill rate chunks are moved; below the chunk one they are rewritten. */
-    static final int FILE_FILL_RATE = 90;
+    /**
+     * Chunks are moved to close the file's gaps only when it is less than half full: after a purge of many tokens,
+     * not in steady use. H2's own threshold (90) moved chunks in most rounds of a busy hour (the file stays 50-89%
+     * full under load, its free space reused at once), and each move stalled every commit for 70-730 ms, its fsyncs
+     * under the store's lock (README, Performance, eighth pass).
+     */
+    static final int FILE_FILL_RATE = 50;
+    /** H2's own threshold: chunks under this fill rate are rewritten. */
     static final int CHUNK_FILL_RATE = 81;
 
     private final AgroalDataSource dataSource;
@@ -200,7 +206,11 @@ public class H2Store {
         if (fileStore instanceof RandomAccessStore randomAccess && fileStore.getFillRate() < FILE_FILL_RATE) {
             randomAccess.compactMoveChunks(101, 2L * batch, store);
         }
-        store.compact(CHUNK_FILL_RATE, batch / 4);
+        if (store.compact(CHUNK_FILL_RATE, batch / 4)) {
+            // The rewritten pages are written now rather than with the next login's commit: an idle store frees its
+            // sparse chunks too, and the file can then be moved together and shrink.
+            store.commit();
+        }
         store.sync();
     }
 
