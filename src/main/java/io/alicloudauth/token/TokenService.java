@@ -161,15 +161,15 @@ public class TokenService {
             }
             return new Session(token, presented, 0, false);
         }
-        String hash = Secrets.key(presented);
+        String key = Secrets.key(presented);
         long now = Instant.now().getEpochSecond();
         return QuarkusTransaction.requiringNew().call(() -> {
-            Token token = Token.findById(hash);
+            Token token = Token.findById(key);
             if (token == null) {
                 throw ApiException.permissionDenied();
             }
             if (token.expireTime <= now) {
-                Token.deleteById(hash);
+                Token.deleteById(key);
                 throw ApiException.permissionDenied();
             }
             if (!token.cidrList().isEmpty() && !Cidrs.contains(token.cidrList(), clientAddress)) {
@@ -177,10 +177,10 @@ public class TokenService {
             }
             int remaining = 0;
             if (token.numUses > 0) {
-                int updated = Token.update("numUses = numUses - 1 where tokenHash = ?1 and numUses > 1", hash);
+                int updated = Token.update("numUses = numUses - 1 where tokenHash = ?1 and numUses > 1", key);
                 if (updated == 1) {
                     remaining = token.numUses - 1;
-                } else if (Token.delete("tokenHash = ?1 and numUses = 1", hash) == 0) {
+                } else if (Token.delete("tokenHash = ?1 and numUses = 1", key) == 0) {
                     throw ApiException.permissionDenied();
                 }
             }
