@@ -9,7 +9,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** The shapes of tokens and accessors, and the key a token is stored under (TokenTest has them against the store). */
+/** The shapes of tokens and accessors, and the key a token is stored under (TokenKeysTest reads it from the store). */
 class SecretsTest {
 
     @Test

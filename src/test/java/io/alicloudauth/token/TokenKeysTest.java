@@ -52,7 +52,8 @@ public class TokenKeysTest {
         String token = Secrets.newToken("hvs.");
         String hash = Secrets.hash(token);
         assertEquals(hash, Secrets.key(token));
-        String accessor = Secrets.newToken("").substring(0, 24); // an earlier version's shape: no issue time
+        // an earlier version's accessor: 24 alphanumerics, no issue time
+        String accessor = Secrets.newAccessor().substring(Secrets.TIME_DIGITS);
         QuarkusTransaction.requiringNew().run(() -> {
             Token t = PurgeTest.token(hash, Instant.now().getEpochSecond() + 600);
             t.accessor = accessor;
