@@ -40,9 +40,9 @@ import io.quarkus.scheduler.Scheduled;
  * stops its background thread, and with it all housekeeping: no chunk is ever rewritten or moved, the file grows by
  * tens of kilobytes per login and every commit gets dearer as the chunk list grows (2 GB and twice the CPU per login
  * after 90,000 logins, measured). So this bean does H2's housekeeping itself, as H2's background thread would:
- * rewrite sparse chunks, move chunks to close gaps (only when the file is half empty, {@link #FILE_FILL_RATE}), and
- * {@code RETENTION_TIME 0} so that freed space is reused at once rather than after 45 seconds; every second (the
- * scheduler's shortest period). It also forces the file to disk ({@code fsync}) on the same schedule, which H2 never
+ * free the chunks the last commit emptied, rewrite sparse chunks, move chunks to close gaps (only when the file is
+ * half empty, {@link #FILE_FILL_RATE}), and {@code RETENTION_TIME 0} so that freed space is reused at once rather
+ * than after 45 seconds; every second (the scheduler's shortest period). It also forces the file to disk ({@code fsync}) on the same schedule, which H2 never
  * does between checkpoints, and sizes H2's page cache to the heap ({@link #cacheSizeKb}). Runs before anything
  * writes, whatever JDBC URL the operator gives; does nothing on PostgreSQL or an in-memory H2.
  */
@@ -203,6 +203,10 @@ public class H2Store {
         }
         FileStore<?> fileStore = store.getFileStore();
         int batch = store.getAutoCommitMemory();
+        // H2 frees the chunks a commit emptied only at the next commit or before a move, and until then the fill rate
+        // counts them as used. After a purge with no commit behind it (an idle service), the move waited for the fill
+        // rate and the fill rate for a commit: the file kept its size. Freed here, under the locks H2's move takes.
+        store.executeFilestoreOperation(fileStore::dropUnusedChunks);
         if (fileStore instanceof RandomAccessStore randomAccess && fileStore.getFillRate() < FILE_FILL_RATE) {
             randomAccess.compactMoveChunks(101, 2L * batch, store);
         }
