@@ -2,9 +2,9 @@
 # stand_in NAME [DELAY_MS] starts the STS stand-in (BenchTools sts: real signature, nonce and timestamp checks),
 # answering after DELAY_MS if given, its port file and log under $OUT/NAME.*, and waits until it listens;
 # STAND_IN_PID is its process, STAND_IN_URL its address. Every stand-in and the service (APP_PID) are stopped when
-# the script exits.
+# the script exits, and waited for: the next script started right after must not find their port or file still held.
 STAND_INS=; APP_PID=
-trap 'kill $STAND_INS ${APP_PID:-} 2>/dev/null || true' EXIT
+trap 'kill $STAND_INS ${APP_PID:-} 2>/dev/null || true; wait $STAND_INS ${APP_PID:-} 2>/dev/null || true' EXIT
 stand_in() {
   java -cp "$CP" io.alicloudauth.bench.BenchTools sts "$OUT/$1.port" ${2:+"$2"} > "$OUT/$1.log" 2>&1 &
   STAND_IN_PID=$!
