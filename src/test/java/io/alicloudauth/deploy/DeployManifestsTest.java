@@ -64,6 +64,10 @@ class DeployManifestsTest {
         List<String> args = new ArrayList<>();
         agent.path("args").forEach(a -> args.add(a.asText()));
         assertEquals("agent", args.get(0));
+        List<String> command = new ArrayList<>();
+        agent.path("command").forEach(a -> command.add(a.asText()));
+        // Out of heap, the agent exits and is restarted, never left half-alive, as the service's images do.
+        assertEquals(List.of("./application", "-XX:+ExitOnOutOfMemoryError"), command);
         String sink = args.stream().filter(a -> a.startsWith("--sink-file=")).findFirst().orElseThrow()
                 .substring("--sink-file=".length());
         // Every option is one the agent knows, with a valid value: its usage check passes (it then finds no server).
