@@ -74,7 +74,7 @@ public class Issuer {
         URI uri;
         try {
             uri = URI.create(effective);
-        } catch (IllegalArgumentException e) { // from ALICLOUD_AUTH_API_ADDR, which nothing else checks
+        } catch (IllegalArgumentException e) { // from ALICLOUD_AUTH_API_ADDR on a lenient start (ApiAddrCheck)
             return List.of("issuer " + Text.shorten(effective) + " is not a URL: relying parties cannot fetch its keys");
         }
         if (!"https".equals(uri.getScheme())) {

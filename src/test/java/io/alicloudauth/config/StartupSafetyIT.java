@@ -59,6 +59,20 @@ class StartupSafetyIT {
     }
 
     @Test
+    void anApiAddrThatIsNotAnAddressIsRefusedOrWarnedOf() throws Exception {
+        String out = AppProcess.refused(JAR, env(Files.createTempDirectory("safety"), "ALICLOUD_AUTH_API_ADDR",
+                "auth.example.com:8200"));
+        assertTrue(out.startsWith("exit 1"), out);
+        assertTrue(out.contains("ALICLOUD_AUTH_API_ADDR auth.example.com:8200 is not an address"), out);
+        try (AppProcess lenient = AppProcess.start(JAR, env(Files.createTempDirectory("safety"),
+                "ALICLOUD_AUTH_API_ADDR", "auth.example.com:8200", "ALICLOUD_AUTH_STRICT", "false"))) {
+            assertTrue(lenient.output().contains("started"), lenient.output());
+            assertTrue(lenient.output().contains("WARN") && lenient.output().contains("is not an address"),
+                    lenient.output());
+        }
+    }
+
+    @Test
     void theStrictDefaultAlsoHoldsForThePostgresBuild() throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", io.alicloudauth.testing.PostgresProfile.jdbcUrl());
