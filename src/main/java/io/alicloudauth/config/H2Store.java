@@ -42,9 +42,10 @@ import io.quarkus.scheduler.Scheduled;
  * after 90,000 logins, measured). So this bean does H2's housekeeping itself, as H2's background thread would:
  * free the chunks the last commit emptied, rewrite sparse chunks, move chunks to close gaps (only when the file is
  * half empty, {@link #FILE_FILL_RATE}), and {@code RETENTION_TIME 0} so that freed space is reused at once rather
- * than after 45 seconds; every second (the scheduler's shortest period). It also forces the file to disk ({@code fsync}) on the same schedule, which H2 never
- * does between checkpoints, and sizes H2's page cache to the heap ({@link #cacheSizeKb}). Runs before anything
- * writes, whatever JDBC URL the operator gives; does nothing on PostgreSQL or an in-memory H2.
+ * than after 45 seconds; every second (the scheduler's shortest period). It also forces the file to disk
+ * ({@code fsync}) on the same schedule, which H2 never does between checkpoints, and sizes H2's page cache to the
+ * heap ({@link #cacheSizeKb}). Runs before anything writes, whatever JDBC URL the operator gives; does nothing on
+ * PostgreSQL or an in-memory H2.
  */
 @ApplicationScoped
 public class H2Store {
