@@ -1,6 +1,7 @@
 package io.alicloudauth.api;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.persistence.EntityExistsException;
@@ -17,17 +18,26 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  */
 public final class Transactions {
 
-    private static final int ATTEMPTS = 10;
+    /**
+     * How long a write keeps trying against other writers before it gives up (a 503, "try again later"), and at most
+     * how often. A budget in time, not only in attempts: on a slow machine each attempt takes longer and collides
+     * again; ten quick attempts (about 150 ms of pauses) once let one of six writers of one role give up.
+     */
+    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final int ATTEMPTS = 40;
+    /** The longest pause between two attempts, in milliseconds: pauses double from 2 ms up to it. */
+    private static final long MAX_PAUSE_MS = 50;
 
     private Transactions() {
     }
 
     public static <T> T write(Supplier<T> work) {
+        long deadline = System.nanoTime() + BUDGET_NANOS;
         for (int attempt = 1;; attempt++) {
             try {
                 return QuarkusTransaction.requiringNew().call(work::get);
             } catch (RuntimeException e) {
-                if (attempt >= ATTEMPTS || !isConflict(e)) {
+                if (attempt >= ATTEMPTS || System.nanoTime() - deadline >= 0 || !isConflict(e)) {
                     throw e;
                 }
                 backOff(attempt);
@@ -35,10 +45,11 @@ public final class Transactions {
         }
     }
 
-    /** A short random pause, growing with the attempt, so that colliding writers do not collide again. */
+    /** A random pause up to a ceiling that doubles with the attempt, so that colliding writers do not collide again. */
     private static void backOff(int attempt) {
+        long ceiling = Math.min(MAX_PAUSE_MS, 1L << Math.min(attempt, 6));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, ceiling + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
