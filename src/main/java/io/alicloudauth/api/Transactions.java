@@ -21,7 +21,7 @@ public final class Transactions {
     /**
      * How long a write keeps trying against other writers before it gives up (a 503, "try again later"), and at most
      * how often. A budget in time, not only in attempts: on a slow machine each attempt takes longer and collides
-     * again; ten quick attempts (about 150 ms of pauses) once let one of six writers of one role give up.
+     * again; ten quick attempts (120 ms of pauses on average) once let one of six writers of one role give up.
      */
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final int ATTEMPTS = 40;
