@@ -52,8 +52,9 @@ public class ApiAddrCheck {
             Issuer.check(value);
             return Optional.empty();
         } catch (ApiException e) {
-            // A user:password before the host is refused, and not repeated.
-            String shown = Text.shorten(value.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1...@"));
+            // A user:password before the host is refused, and not repeated: everything up to the last @ is hidden,
+            // with or without a scheme in front, whatever the password holds (a / or an @ too).
+            String shown = Text.shorten(value.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)?.*@", "$1...@"));
             return Optional.of("ALICLOUD_AUTH_API_ADDR " + shown + " is not an address identity tokens"
                     + " can name as their issuer: it must include only a scheme (http or https), host, optional port"
                     + " and optional path, e.g. https://auth.example.com");

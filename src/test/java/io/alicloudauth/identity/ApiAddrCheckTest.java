@@ -36,5 +36,11 @@ class ApiAddrCheckTest {
         assertFalse(problem.contains("hunter2"), problem);
         assertFalse(problem.contains("ops:"), problem);
         assertTrue(problem.contains("https://...@auth.example.com"), problem);
+        for (String bad : new String[] {"ops:hunter2-secret@auth.example.com",
+                "https://ops:hunter2/secret@auth.example.com", "https://ops:hunter2@secret@auth.example.com"}) {
+            String shown = ApiAddrCheck.problem(Optional.of(bad)).orElseThrow(() -> new AssertionError(bad));
+            assertFalse(shown.contains("hunter2") || shown.contains("secret") || shown.contains("ops"), shown);
+            assertTrue(shown.contains("...@auth.example.com"), shown);
+        }
     }
 }
